@@ -1,0 +1,27 @@
+// The one small database interface every module uses, whatever the backend (PostgreSQL server
+// through postgres.js, or embedded PGlite). Queries are plain SQL with $1, $2 ... parameters.
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<T[]>;
+  /** Runs a script of one or more statements without parameters (migrations, dumps). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: "postgres" | "pglite";
+  /** A human-readable description without secrets ("postgres 127.0.0.1:5432/soul_bot"). */
+  readonly description: string;
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /** Safe to run again after the connection dropped mid-flight (reads, idempotent upserts). */
+  idempotent?: boolean;
+  /** Overrides how many times a transiently failing statement is tried (1 = no retry). */
+  attempts?: number;
+}

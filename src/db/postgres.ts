@@ -1,0 +1,83 @@
+// PostgreSQL server backend of the Db interface, through postgres.js (a pool of connections
+// that reconnects by itself). Transient connection errors are retried where that is safe.
+
+import postgres from "postgres";
+import type { Db, Queryable, QueryOptions, Row } from "./db.ts";
+import { isDropped, isNotReached, isReadOnly, withRetry } from "./transient.ts";
+import type { Logger } from "../log.ts";
+
+export interface PostgresOptions {
+  url: string;
+  /** Shown in logs instead of the url, which may carry a password. */
+  description: string;
+  log: Logger;
+  max?: number;
+  /** Attempts for one statement when the connection is transiently unavailable. */
+  attempts?: number;
+}
+
+// int8 values (Telegram ids, counts) come back as numbers, as they do from PGlite; every id
+// Telegram issues fits in a double exactly.
+const INT8 = {
+  to: 20,
+  from: [20],
+  serialize: (x: unknown) => String(x),
+  parse: (x: string) => Number(x),
+};
+
+export function createPostgresDb(opts: PostgresOptions): Db {
+  const sql = postgres(opts.url, {
+    max: opts.max ?? 10,
+    idle_timeout: 60,
+    connect_timeout: 10,
+    onnotice: () => {},
+    types: { int8: INT8 },
+    connection: { application_name: "soulbot" },
+  });
+  const attempts = opts.attempts ?? 4;
+  const retrying = <T>(run: () => Promise<T>, safeAfterDrop: boolean, tries = attempts) =>
+    withRetry(run, {
+      attempts: tries,
+      baseDelayMs: 250,
+      retryable: (err) => isNotReached(err) || (safeAfterDrop && isDropped(err)),
+      onRetry: (err, attempt, delayMs) =>
+        opts.log.warn("Database connection problem, retrying", { attempt, delayMs, err }),
+    });
+
+  return {
+    kind: "postgres",
+    description: opts.description,
+    query<T = Row>(text: string, params: readonly unknown[] = [], qo: QueryOptions = {}) {
+      return retrying(
+        async () => Array.from(await sql.unsafe(text, params as never[])) as T[],
+        qo.idempotent ?? isReadOnly(text),
+        qo.attempts,
+      );
+    },
+    exec(script: string) {
+      return retrying(async () => {
+        await sql.unsafe(script).simple();
+      }, false);
+    },
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // Only a transaction that never reached the server is retried: after a drop we cannot
+      // know whether COMMIT happened.
+      return retrying(
+        () =>
+          sql.begin((tx) =>
+            fn({
+              query: async <R = Row>(text: string, params: readonly unknown[] = []) =>
+                Array.from(await tx.unsafe(text, params as never[])) as R[],
+              exec: async (script: string) => {
+                await tx.unsafe(script).simple();
+              },
+            })
+          ) as Promise<T>,
+        false,
+      );
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// Telegram without network: builds the real bot with a fixed botInfo, records every outgoing
+// Bot API call through a transformer that answers with realistic results, and offers builders
+// for message, command and callback updates fed through bot.handleUpdate.
+
+import type { Bot } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import type { BotContext } from "../../src/bot/context.ts";
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 7_000_000_001,
+  is_bot: true,
+  first_name: "SoulNear Test",
+  username: "soulnear_test_bot",
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+export const TEST_TOKEN = "7000000001:AAtest_token_for_offline_tests_only";
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export interface Recorder {
+  calls: ApiCall[];
+  /** Calls of one method, payloads only. */
+  of(method: string): Record<string, unknown>[];
+  /** Texts sent with sendMessage or editMessageText, in order. */
+  texts(): string[];
+  clear(): void;
+  /** Makes the next call of `method` fail with this Telegram error. */
+  failNext(method: string, error_code: number, description: string): void;
+}
+
+/** Installs the recording transformer; nothing reaches the network afterwards. */
+export function recordApi(bot: Bot<BotContext>, opts: { delayMs?: (call: ApiCall) => number } = {}): Recorder {
+  const calls: ApiCall[] = [];
+  const failures = new Map<string, { error_code: number; description: string }>();
+  let messageId = 100;
+  bot.api.config.use(async (_prev, method, payload) => {
+    const call = { method, payload: structuredClone(payload ?? {}) as Record<string, unknown> };
+    calls.push(call);
+    const delay = opts.delayMs?.(call) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const failure = failures.get(method);
+    if (failure) {
+      failures.delete(method);
+      // deno-lint-ignore no-explicit-any -- a transformer may return any API response shape
+      return { ok: false, ...failure } as any;
+    }
+    // deno-lint-ignore no-explicit-any -- see above
+    return { ok: true, result: fakeResult(method, call.payload, () => ++messageId) } as any;
+  });
+  return {
+    calls,
+    of: (method) => calls.filter((c) => c.method === method).map((c) => c.payload),
+    texts: () =>
+      calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
+        .map((c) => String(c.payload.text)),
+    clear: () => void calls.splice(0),
+    failNext: (method, error_code, description) => void failures.set(method, { error_code, description }),
+  };
+}
+
+function fakeResult(method: string, p: Record<string, unknown>, nextId: () => number): unknown {
+  const chat = { id: Number(p.chat_id ?? 0), type: "private", first_name: "User" };
+  const message = (extra: Record<string, unknown>) => ({
+    message_id: nextId(),
+    date: 1_700_000_000,
+    chat,
+    from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username },
+    ...extra,
+  });
+  switch (method) {
+    case "getMe":
+      return BOT_INFO;
+    case "sendMessage":
+      return message({ text: p.text, reply_markup: p.reply_markup });
+    case "editMessageText":
+      return p.inline_message_id ? true : { ...message({ text: p.text }), message_id: p.message_id };
+    case "sendPhoto":
+    case "sendDocument":
+      return message({ caption: p.caption });
+    case "getUpdates":
+      return [];
+    default:
+      return true; // answerCallbackQuery, setMyCommands, deleteMessage, sendChatAction, ...
+  }
+}
+
+// ---- update builders ------------------------------------------------------------------------
+
+export interface Person {
+  id: number;
+  first_name: string;
+  username?: string;
+  language_code?: string;
+}
+
+export const ALICE: Person = { id: 100_001, first_name: "Алиса", username: "alice", language_code: "ru" };
+export const BOB: Person = { id: 100_002, first_name: "Боб", language_code: "ru" };
+
+export class Updates {
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+  constructor(private date = 1_700_000_000) {}
+
+  private base(): { update_id: number } {
+    return { update_id: this.nextUpdateId++ };
+  }
+
+  text(from: Person, text: string): Update {
+    const entities = text.startsWith("/")
+      ? [{ type: "bot_command" as const, offset: 0, length: text.split(/\s/)[0]!.length }]
+      : undefined;
+    return {
+      ...this.base(),
+      message: {
+        message_id: this.nextMessageId++,
+        date: this.date++,
+        chat: { id: from.id, type: "private", first_name: from.first_name, username: from.username },
+        from: { is_bot: false, ...from },
+        text,
+        ...(entities ? { entities } : {}),
+      },
+    } as Update;
+  }
+
+  command(from: Person, command: string): Update {
+    return this.text(from, command.startsWith("/") ? command : `/${command}`);
+  }
+
+  callback(from: Person, data: string, messageId = 1, messageText = "…"): Update {
+    return {
+      ...this.base(),
+      callback_query: {
+        id: String(this.nextUpdateId * 1000),
+        chat_instance: "ci",
+        from: { is_bot: false, ...from },
+        data,
+        message: {
+          message_id: messageId,
+          date: this.date++,
+          chat: { id: from.id, type: "private", first_name: from.first_name },
+          from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name },
+          text: messageText,
+        },
+      },
+    } as Update;
+  }
+}
