@@ -22,7 +22,9 @@ export function createScrubber(): (update: unknown) => unknown {
     return id < 0 ? -1_000_000_000_000 - fake : 100_000_000 + fake;
   };
   const fakeName = (key: string, value: string) => {
-    if (!names.has(value)) names.set(value, `${key === "title" ? "Chat" : "User"}${names.size + 1}`);
+    if (!names.has(value)) {
+      names.set(value, `${key === "title" ? "Chat" : "User"}${names.size + 1}`);
+    }
     return names.get(value)!;
   };
   const walk = (value: unknown, key = ""): unknown => {

@@ -16,7 +16,7 @@ export function dbStateStorage<T>(db: Db): StorageAdapter<T> {
       await db.query(
         `INSERT INTO aiogram_states (key, data, updated_at) VALUES ($1, $2::jsonb, now())
          ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = now()`,
-        [key, JSON.stringify(value)],
+        [key, value],
         { idempotent: true },
       );
     },

@@ -11,7 +11,9 @@ export interface InFlight {
   drain(timeoutMs: number): Promise<boolean>;
 }
 
-export function updateLogger(log: Logger): { middleware: MiddlewareFn<BotContext>; inFlight: InFlight } {
+export function updateLogger(
+  log: Logger,
+): { middleware: MiddlewareFn<BotContext>; inFlight: InFlight } {
   const running = new Set<Promise<unknown>>();
   const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
     ctx.log = log.child({ update_id: ctx.update.update_id });
@@ -57,8 +59,20 @@ export function updateType(update: object): string {
   const kind = Object.keys(update).find((k) => k !== "update_id") ?? "unknown";
   const msg = (update as Record<string, unknown>)[kind] as Record<string, unknown> | undefined;
   if (kind === "message" && msg) {
-    if (typeof msg.text === "string") return msg.text.startsWith("/") ? "message:command" : "message:text";
-    const sub = ["photo", "voice", "video", "document", "sticker", "audio", "video_note", "contact", "location"]
+    if (typeof msg.text === "string") {
+      return msg.text.startsWith("/") ? "message:command" : "message:text";
+    }
+    const sub = [
+      "photo",
+      "voice",
+      "video",
+      "document",
+      "sticker",
+      "audio",
+      "video_note",
+      "contact",
+      "location",
+    ]
       .find((k) => k in msg);
     return sub ? `message:${sub}` : "message:other";
   }

@@ -1,5 +1,7 @@
 // The one small database interface every module uses, whatever the backend (PostgreSQL server
 // through postgres.js, or embedded PGlite). Queries are plain SQL with $1, $2 ... parameters.
+// A json/jsonb parameter is passed as the value itself (object or array): both backends
+// serialise it by the parameter's type, and they disagree about pre-serialised strings.
 
 export type Row = Record<string, unknown>;
 

@@ -20,7 +20,9 @@ Deno.test("migrate applies every migration once, then nothing", async () => {
     "SELECT version, applied_at FROM schema_migrations ORDER BY version",
   );
   assert.equal(rows.length, migrations.length);
-  for (const r of rows) assert.ok(r.applied_at instanceof Date && r.applied_at.getTime() > Date.now() - 600_000);
+  for (const r of rows) {
+    assert.ok(r.applied_at instanceof Date && r.applied_at.getTime() > Date.now() - 600_000);
+  }
   const tables = await db.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
   );
@@ -59,7 +61,9 @@ Deno.test("a failing migration leaves nothing of itself behind", async () => {
     checksum: "x",
   };
   await assert.rejects(() => migrate(db, [...migrations, broken]), /9999_broken\.sql failed/);
-  const half = await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");
+  const half = await db.query(
+    "SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'",
+  );
   assert.equal(half.length, 0);
   const status = await migrationStatus(db, [...migrations, broken]);
   assert.equal(status.at(-1)?.state, "pending");

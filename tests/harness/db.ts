@@ -55,7 +55,11 @@ async function serverDb(url: string, migrated: boolean): Promise<TestDb> {
   }
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
-  const db = createPostgresDb({ url: dbUrl.href, description: `postgres test ${name}`, log: quiet });
+  const db = createPostgresDb({
+    url: dbUrl.href,
+    description: `postgres test ${name}`,
+    log: quiet,
+  });
   if (migrated) await migrate(db, await loadMigrations());
   const dispose = async () => {
     await db.close();

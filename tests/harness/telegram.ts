@@ -39,7 +39,10 @@ export interface Recorder {
 }
 
 /** Installs the recording transformer; nothing reaches the network afterwards. */
-export function recordApi(bot: Bot<BotContext>, opts: { delayMs?: (call: ApiCall) => number } = {}): Recorder {
+export function recordApi(
+  bot: Bot<BotContext>,
+  opts: { delayMs?: (call: ApiCall) => number } = {},
+): Recorder {
   const calls: ApiCall[] = [];
   const failures = new Map<string, { error_code: number; description: string }>();
   let messageId = 100;
@@ -64,7 +67,8 @@ export function recordApi(bot: Bot<BotContext>, opts: { delayMs?: (call: ApiCall
       calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
         .map((c) => String(c.payload.text)),
     clear: () => void calls.splice(0),
-    failNext: (method, error_code, description) => void failures.set(method, { error_code, description }),
+    failNext: (method, error_code, description) =>
+      void failures.set(method, { error_code, description }),
   };
 }
 
@@ -74,7 +78,12 @@ function fakeResult(method: string, p: Record<string, unknown>, nextId: () => nu
     message_id: nextId(),
     date: 1_700_000_000,
     chat,
-    from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username },
+    from: {
+      id: BOT_INFO.id,
+      is_bot: true,
+      first_name: BOT_INFO.first_name,
+      username: BOT_INFO.username,
+    },
     ...extra,
   });
   switch (method) {
@@ -83,7 +92,9 @@ function fakeResult(method: string, p: Record<string, unknown>, nextId: () => nu
     case "sendMessage":
       return message({ text: p.text, reply_markup: p.reply_markup });
     case "editMessageText":
-      return p.inline_message_id ? true : { ...message({ text: p.text }), message_id: p.message_id };
+      return p.inline_message_id
+        ? true
+        : { ...message({ text: p.text }), message_id: p.message_id };
     case "sendPhoto":
     case "sendDocument":
       return message({ caption: p.caption });
@@ -103,7 +114,12 @@ export interface Person {
   language_code?: string;
 }
 
-export const ALICE: Person = { id: 100_001, first_name: "Алиса", username: "alice", language_code: "ru" };
+export const ALICE: Person = {
+  id: 100_001,
+  first_name: "Алиса",
+  username: "alice",
+  language_code: "ru",
+};
 export const BOB: Person = { id: 100_002, first_name: "Боб", language_code: "ru" };
 
 export class Updates {
@@ -124,7 +140,12 @@ export class Updates {
       message: {
         message_id: this.nextMessageId++,
         date: this.date++,
-        chat: { id: from.id, type: "private", first_name: from.first_name, username: from.username },
+        chat: {
+          id: from.id,
+          type: "private",
+          first_name: from.first_name,
+          username: from.username,
+        },
         from: { is_bot: false, ...from },
         text,
         ...(entities ? { entities } : {}),

@@ -5,7 +5,8 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 
 export const STALE_BUTTON = "Эта кнопка устарела. Откройте /menu.";
-export const UNKNOWN_MESSAGE = "Я пока не понимаю это сообщение. Откройте /menu, чтобы выбрать раздел.";
+export const UNKNOWN_MESSAGE =
+  "Я пока не понимаю это сообщение. Откройте /menu, чтобы выбрать раздел.";
 
 export function fallbackFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();

@@ -1,0 +1,85 @@
+// `soulbot bot`: the Telegram bot with long polling. Start-up logs four ✅ lines (config,
+// database, migrations, Telegram); SIGINT/SIGTERM stop polling, let updates in flight finish
+// within a bound, and close the database.
+
+import { describeFlag } from "../flags.ts";
+import { FLAG_NAMES } from "../config.ts";
+import { openDatabase } from "../db/connect.ts";
+import { loadMigrations, migrate } from "../db/migrate.ts";
+import { createBot } from "../bot/bot.ts";
+import { pruneProcessedUpdates } from "../bot/dedupe.ts";
+import { authorise, poll, registerCommands } from "../bot/polling.ts";
+import { parseCommandArgs } from "./args.ts";
+import { type Command, EXIT_OK } from "./command.ts";
+import { loadCliConfig } from "./setup.ts";
+
+const help = `Usage: soulbot bot [--record FILE]
+
+Runs the Telegram bot with long polling. Applies pending migrations first. Stops cleanly on
+SIGINT or SIGTERM. Refuses to run when another process polls with the same BOT_TOKEN.
+
+Options:
+  --record FILE   append every incoming update, scrubbed of ids, names and tokens, to FILE
+                  (JSON lines) so a manual chat with the test bot can become a test scenario
+
+Examples:
+  soulbot bot
+  ENV=test soulbot bot --record chat.jsonl
+
+Exit codes: 0 stopped by a signal, 1 failure, 2 usage error.`;
+
+const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
+
+export const command: Command = {
+  name: "bot",
+  summary: "run the Telegram bot",
+  help,
+  async run(args, io) {
+    const { values } = parseCommandArgs("bot", args, { record: { type: "string" } });
+    if (values.help) {
+      io.out(help);
+      return EXIT_OK;
+    }
+    const { config, files, log } = await loadCliConfig(io, ["BOT_TOKEN"]);
+    const flags = Object.entries(FLAG_NAMES)
+      .map(([key, name]) => `${name}=${describeFlag(config.flags[key as keyof typeof FLAG_NAMES])}`)
+      .join(" ");
+    log.info(
+      `✅ Config loaded: ENV=${config.env} (${files.join(", ") || "no env file"}); ${flags}`,
+    );
+
+    const db = await openDatabase(config.database, { log });
+    let pruner: ReturnType<typeof setInterval> | undefined;
+    try {
+      log.info(`✅ Database connected: ${db.description}`);
+      const migrations = await loadMigrations();
+      const applied = await migrate(db, migrations, log);
+      log.info(
+        `✅ Migrations up to date: ${migrations.length} applied` +
+          (applied.length ? ` (${applied.length} just now)` : ""),
+      );
+      const prune = () =>
+        pruneProcessedUpdates(db).catch((err) =>
+          log.warn("Cannot prune processed updates", { err })
+        );
+      await prune();
+      pruner = setInterval(prune, PRUNE_EVERY_MS);
+
+      const { bot, inFlight } = createBot({
+        token: config.botToken!,
+        apiRoot: config.telegramApiRoot,
+        db,
+        log,
+        recordPath: values.record,
+      });
+      await authorise(bot, log);
+      await registerCommands(bot, log);
+      await poll(bot, inFlight, { log, shutdown: io.shutdown });
+      return EXIT_OK;
+    } finally {
+      clearInterval(pruner);
+      await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));
+      log.info("Database closed");
+    }
+  },
+};

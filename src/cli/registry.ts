@@ -1,0 +1,74 @@
+// Every subcommand with a one-line summary, loaded on demand so that `check-config` does not
+// load grammY and `--help` loads nothing.
+
+import type { Command } from "./command.ts";
+
+export interface Entry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: readonly Entry[] = [
+  {
+    name: "bot",
+    summary: "run the Telegram bot (long polling)",
+    load: async () => (await import("./bot.ts")).command,
+  },
+  {
+    name: "api",
+    summary: "HTTP service: health, metrics, payments (not implemented yet)",
+    load: async () => (await import("./pending.ts")).pending("api"),
+  },
+  {
+    name: "migrate",
+    summary: "apply pending database migrations; --status lists them",
+    load: async () => (await import("./migrate.ts")).command,
+  },
+  {
+    name: "smoke",
+    summary: "post-deploy checks (not implemented yet)",
+    load: async () => (await import("./pending.ts")).pending("smoke"),
+  },
+  {
+    name: "backup",
+    summary: "write backups/backup_YYYYMMDD_HHMMSS.sql (not implemented yet)",
+    load: async () => (await import("./pending.ts")).pending("backup"),
+  },
+  {
+    name: "restore",
+    summary: "restore a backup (not implemented yet)",
+    load: async () => (await import("./pending.ts")).pending("restore"),
+  },
+  {
+    name: "check-config",
+    summary: "validate the environment and print a redacted summary",
+    load: async () => (await import("./check_config.ts")).command,
+  },
+  {
+    name: "stats",
+    summary: "technical and product metrics report (not implemented yet)",
+    load: async () => (await import("./pending.ts")).pending("stats"),
+  },
+];
+
+export const PROGRAM_HELP = `soulbot — SoulNear, a Telegram companion for self-reflection
+
+Usage:
+  soulbot <command> [options]
+  soulbot <command> --help
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`).join("\n")}
+
+Environment:
+  ENV=prod|test selects .env.prod or .env.test (ENV unset: .env); variables set in the real
+  environment win over the file. Without DATABASE_URL or POSTGRES_HOST the data lives in an
+  embedded database under DATA_DIR (default ./data/<ENV or local>).
+
+Examples:
+  soulbot check-config                 validate .env and show what is set
+  ENV=test soulbot bot                 run the test bot beside the production one
+  soulbot migrate --status             list applied and pending migrations
+
+Exit codes: 0 ok, 1 failure, 2 usage error.`;

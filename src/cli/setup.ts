@@ -1,0 +1,20 @@
+// What the subcommands that need configuration share: read the env file for ENV, validate, and
+// build the logger the configuration asks for.
+
+import { type Config, loadConfig, type RequiredSecret } from "../config.ts";
+import { readEnvironment } from "../env_file.ts";
+import { createLogger, type Logger } from "../log.ts";
+import type { CliIo } from "./command.ts";
+
+export interface Loaded {
+  config: Config;
+  files: string[];
+  log: Logger;
+}
+
+export async function loadCliConfig(io: CliIo, require: RequiredSecret[] = []): Promise<Loaded> {
+  const { values, files } = await readEnvironment(io.env, io.cwd);
+  const config = loadConfig(values, { require, cwd: io.cwd });
+  const log = createLogger({ level: config.log.level, format: config.log.format });
+  return { config, files, log };
+}

@@ -1,0 +1,102 @@
+// The real `soulbot bot` process against a local fake Bot API: four ✅ start-up lines, per-chat
+// order, a redelivered update ignored, a dropped database connection survived, a clean stop on
+// SIGTERM, and a clear exit when another instance polls with the same token.
+
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { startFakeBotApi } from "../harness/fake_bot_api.ts";
+import { spawnSoulbot } from "../harness/cli.ts";
+import { freshDb, serverUrl } from "../harness/db.ts";
+import { ALICE, BOB, TEST_TOKEN, Updates } from "../harness/telegram.ts";
+
+async function dbEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  if (serverUrl()) {
+    const db = await freshDb({ migrated: false });
+    await db.close(); // the bot process opens its own connections; the database stays
+    return { env: { DATABASE_URL: db.url! }, cleanup: async () => await db[Symbol.asyncDispose]() };
+  }
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_test_" });
+  return { env: { DATA_DIR: dir }, cleanup: () => Deno.remove(dir, { recursive: true }) };
+}
+
+Deno.test("bot process: start-up lines, order per chat, redelivery, dropped connection, SIGTERM", async () => {
+  // The first /start reply of ALICE is slow: without per-chat ordering her second reply would
+  // overtake it.
+  await using api = startFakeBotApi({ replyDelayMs: (t) => t.includes("SoulNear") ? 400 : 0 });
+  const { env, cleanup } = await dbEnv();
+  try {
+    const bot = spawnSoulbot(["bot"], {
+      ...env,
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      LOG_FORMAT: "pretty",
+    });
+    await bot.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
+    const ok = bot.lines.filter((l) => l.startsWith("✅"));
+    assert.equal(ok.length, 4, ok.join("\n"));
+    assert.match(ok[0]!, /^✅ Config loaded: ENV=local/);
+    assert.match(ok[1]!, /^✅ Database connected/);
+    assert.match(ok[2]!, /^✅ Migrations up to date/);
+    assert.ok(api.calls.some((c) => c.method === "setMyCommands"));
+
+    const u = new Updates();
+    const first = u.command(ALICE, "/start");
+    api.push(first, u.text(ALICE, "второе"), u.command(BOB, "/start"));
+    const sent = (calls: typeof api.calls) => calls.filter((c) => c.method === "sendMessage:done");
+    await api.waitFor((c) => sent(c).length >= 3);
+    const alice = sent(api.calls).filter((c) => c.payload.chat_id === ALICE.id).map((c) =>
+      String(c.payload.text)
+    );
+    assert.equal(alice.length, 2);
+    assert.match(alice[0]!, /SoulNear/, "the reply to /start comes first");
+
+    api.redeliver(first);
+    await bot.waitForLine(/Skipped a redelivered update/);
+    const afterRedelivery = sent(api.calls).length;
+
+    if (serverUrl()) {
+      const admin = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      const killed = await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'soulbot' AND datname = current_database()`;
+      await admin.end();
+      assert.ok(killed.length >= 1, "the bot's connections were dropped");
+    }
+    api.push(u.command(BOB, "/menu"));
+    await api.waitFor((c) => sent(c).length >= afterRedelivery + 1);
+    assert.equal(
+      sent(api.calls).length,
+      afterRedelivery + 1,
+      "the redelivered update got no reply",
+    );
+
+    bot.kill("SIGTERM");
+    const status = await bot.status;
+    assert.equal(status.code, 0, bot.lines.join("\n"));
+    assert.ok(bot.lines.some((l) => /^Polling stopped/.test(l)));
+    assert.ok(bot.lines.some((l) => /^Database closed/.test(l)));
+    assert.ok(!bot.lines.some((l) => /^ERROR/.test(l)), bot.lines.join("\n"));
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("bot process: another instance polling (409) stops it with a clear message", async () => {
+  await using api = startFakeBotApi();
+  const { env, cleanup } = await dbEnv();
+  try {
+    api.conflict();
+    const bot = spawnSoulbot(["bot"], {
+      ...env,
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: api.apiRoot,
+    });
+    const status = await bot.status;
+    assert.equal(status.code, 1);
+    assert.ok(
+      bot.lines.some((l) => /Another process is already receiving updates/.test(l)),
+      bot.lines.join("\n"),
+    );
+  } finally {
+    await cleanup();
+  }
+});

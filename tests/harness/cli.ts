@@ -1,0 +1,115 @@
+// Runs the real program (`deno run main.ts ...`) as a child process with a clean environment,
+// for black-box CLI tests: collect output, wait for log lines, send signals.
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+function childEnv(env: Record<string, string>): Record<string, string> {
+  const keep: Record<string, string> = {};
+  for (const k of ["PATH", "HOME", "DENO_DIR", "TMPDIR"]) {
+    const v = Deno.env.get(k);
+    if (v) keep[k] = v;
+  }
+  return { ...keep, NO_COLOR: "1", ...env };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runSoulbot(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<RunResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    env: childEnv(env),
+    clearEnv: true,
+    cwd: cwd ?? ROOT,
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+export interface Running {
+  lines: string[];
+  waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  kill(signal: Deno.Signal): void;
+  status: Promise<Deno.CommandStatus>;
+}
+
+export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: string): Running {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    env: childEnv(env),
+    clearEnv: true,
+    cwd: cwd ?? ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (
+      const chunk of stream.pipeThrough(new TextDecoderStream()).pipeThrough(splitLines())
+    ) {
+      lines.push(chunk);
+      listeners.forEach((l) => l());
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const status = child.status.then(async (s) => {
+    await pumps;
+    listeners.forEach((l) => l());
+    return s;
+  });
+  let exited = false;
+  status.then(() => exited = true);
+  return {
+    lines,
+    status,
+    kill: (signal) => child.kill(signal),
+    waitForLine(re, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.find((l) => re.test(l));
+          if (hit !== undefined) done(() => resolve(hit));
+          else if (exited) {
+            done(() => reject(new Error(`Exited before ${re}:\n${lines.join("\n")}`)));
+          }
+        };
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`No line ${re} in time:\n${lines.join("\n")}`))),
+          timeoutMs,
+        );
+        const done = (fn: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          fn();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+function splitLines(): TransformStream<string, string> {
+  let buf = "";
+  return new TransformStream({
+    transform(chunk, ctl) {
+      buf += chunk;
+      const parts = buf.split("\n");
+      buf = parts.pop()!;
+      for (const p of parts) ctl.enqueue(p);
+    },
+    flush(ctl) {
+      if (buf) ctl.enqueue(buf);
+    },
+  });
+}

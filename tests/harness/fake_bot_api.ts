@@ -1,0 +1,121 @@
+// A local fake of the Telegram Bot API over HTTP, for running the real `soulbot bot` process:
+// serves getMe and long-polled getUpdates from a queue, records every call, and can answer
+// getUpdates with 409 Conflict (another instance) or delay replies to chosen texts.
+
+import { type ApiCall, BOT_INFO } from "./telegram.ts";
+import type { Update } from "grammy/types";
+
+export interface FakeBotApi extends AsyncDisposable {
+  /** Value for TELEGRAM_API_ROOT. */
+  apiRoot: string;
+  calls: ApiCall[];
+  push(...updates: Update[]): void;
+  /** Serve this update again even though its id was confirmed (as after a crash). */
+  redeliver(update: Update): void;
+  /** Every later getUpdates answers 409 Conflict. */
+  conflict(): void;
+  /** Resolves when `predicate` holds for the recorded calls (checked on every call). */
+  waitFor(predicate: (calls: ApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startFakeBotApi(
+  opts: { replyDelayMs?: (text: string) => number } = {},
+): FakeBotApi {
+  const calls: ApiCall[] = [];
+  const queue: Update[] = [];
+  const waiters = new Set<() => void>();
+  let conflict = false;
+  let messageId = 1;
+  const notify = () => [...waiters].forEach((w) => w());
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const method = new URL(req.url).pathname.split("/").pop() ?? "";
+    const text = await req.text();
+    const payload = text ? JSON.parse(text) as Record<string, unknown> : {};
+    if (method !== "getUpdates") {
+      calls.push({ method, payload });
+      notify();
+    }
+    const ok = (result: unknown) => Response.json({ ok: true, result });
+    switch (method) {
+      case "getMe":
+        return ok(BOT_INFO);
+      case "getUpdates": {
+        if (conflict) {
+          return Response.json({
+            ok: false,
+            error_code: 409,
+            description:
+              "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+          }, { status: 409 });
+        }
+        const offset = Number(payload.offset ?? 0);
+        const deadline = Date.now() + Math.min(Number(payload.timeout ?? 0), 2) * 1000;
+        for (;;) {
+          const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u));
+          if (ready.length || Date.now() >= deadline) {
+            for (const u of ready) redelivered.delete(u);
+            queue.splice(
+              0,
+              queue.length,
+              ...queue.filter((u) => u.update_id >= offset && !ready.includes(u)),
+            );
+            return ok(ready);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      case "sendMessage": {
+        const delay = opts.replyDelayMs?.(String(payload.text ?? "")) ?? 0;
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        calls.push({ method: "sendMessage:done", payload });
+        notify();
+        return ok({
+          message_id: messageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: payload.chat_id, type: "private" },
+          text: payload.text,
+        });
+      }
+      default:
+        return ok(true);
+    }
+  });
+  const redelivered = new Set<Update>();
+  const addr = server.addr as Deno.NetAddr;
+  const api: FakeBotApi = {
+    apiRoot: `http://127.0.0.1:${addr.port}`,
+    calls,
+    push: (...updates) => void queue.push(...updates),
+    redeliver(update) {
+      redelivered.add(update);
+      queue.push(update);
+    },
+    conflict: () => void (conflict = true),
+    waitFor(predicate, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(calls)) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`Timed out; calls so far: ${calls.map((c) => c.method).join(", ")}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async close() {
+      await server.shutdown();
+    },
+    [Symbol.asyncDispose]: () => api.close(),
+  };
+  return api;
+}
