@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
   const command = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (rest[0] === "--help" || rest[0] === "-h") {
     io.out(command.help);
     return EXIT_OK;
   }

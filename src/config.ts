@@ -231,8 +231,14 @@ function field<T>(read: (value: string | undefined, report: Report) => T) {
 }
 
 /** `NAME="value"`, or just `NAME` for a secret. */
+// A URL-shaped value may carry credentials even in a non-secret variable: redact them too.
 function show(name: string, value: string): string {
-  return isSecretName(name) ? name : `${name}=${JSON.stringify(value)}`;
+  if (isSecretName(name)) return name;
+  const credentialed = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value) ||
+    /[?&][^=&]*(?:pass|key|token|secret)/i.test(value);
+  return credentialed
+    ? `${name} (a URL with credentials, not shown)`
+    : `${name}=${JSON.stringify(value)}`;
 }
 
 function placeholder(name: string, report: Report): void {
@@ -361,7 +367,7 @@ function redactUrl(text: string): string {
   const u = new URL(text);
   const creds = u.username ? `${u.username}${u.password ? ":***" : ""}@` : "";
   const path = u.pathname === "/" && !text.endsWith("/") ? "" : u.pathname;
-  const query = u.search.replace(/([?&](?:password|pass|key|token|secret)[^=&]*=)[^&]*/gi, "$1***");
+  const query = u.search.replace(/([?&][^=&]*(?:pass|key|token|secret)[^=&]*=)[^&]*/gi, "$1***");
   return `${u.protocol}//${creds}${u.host}${path}${query}`;
 }
 

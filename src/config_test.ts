@@ -362,3 +362,26 @@ Deno.test("FLAG_NAMES and secret names", () => {
     assert.ok(!isSecretName(name), name);
   }
 });
+
+Deno.test("credentials inside URLs never appear, in the summary or in errors", () => {
+  const config = loadConfig({
+    DATABASE_URL:
+      "postgres://soul:SECRETdbpass@db:5432/soul?sslpassword=SECRETssl&application_name=x",
+  });
+  const summary = configSummary(config).join("\n");
+  assert.ok(!summary.includes("SECRETdbpass") && !summary.includes("SECRETssl"), summary);
+  assert.match(summary, /application_name=x/);
+  try {
+    loadConfig({
+      OPENAI_BASE_URL: "ftp://user:SECRETpw@llm.example/v1",
+      TELEGRAM_API_ROOT: "x?token=SECRETtok",
+    });
+    assert.fail("invalid URLs must be rejected");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join("\n");
+    assert.ok(!text.includes("SECRETpw") && !text.includes("SECRETtok"), text);
+    assert.match(text, /OPENAI_BASE_URL/);
+    assert.match(text, /TELEGRAM_API_ROOT/);
+  }
+});

@@ -96,13 +96,12 @@ export async function migrate(db: Db, migrations: Migration[], log?: Logger): Pr
   }
 }
 
-/** Every migration known from files or the table, with its state. */
+/** Every migration known from files or the table, with its state. Changes nothing. */
 export async function migrationStatus(db: Db, migrations: Migration[]): Promise<MigrationState[]> {
-  const rows = await db.transaction(async (tx) => {
-    await lockAndEnsureTable(tx);
-    return await appliedRows(tx);
-  });
-  return compare(migrations, rows);
+  const [table] = await db.query<{ exists: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS exists",
+  );
+  return compare(migrations, table?.exists ? await appliedRows(db) : []);
 }
 
 interface AppliedRow {

@@ -2,11 +2,11 @@
 // and is safe when two processes (here: two connections) migrate at the same moment.
 
 import assert from "node:assert/strict";
-import { freshDb, serverUrl } from "../../tests/harness/db.ts";
-import { loadMigrations, migrate, type Migration, migrationStatus } from "./migrate.ts";
-import { createPostgresDb } from "./postgres.ts";
-import { createLogger } from "../log.ts";
-import { MigrationError } from "../errors.ts";
+import { freshDb, serverUrl } from "../harness/db.ts";
+import { loadMigrations, migrate, type Migration, migrationStatus } from "../../src/db/migrate.ts";
+import { createPostgresDb } from "../../src/db/postgres.ts";
+import { createLogger } from "../../src/log.ts";
+import { MigrationError } from "../../src/errors.ts";
 
 Deno.test("migrate applies every migration once, then nothing", async () => {
   await using db = await freshDb({ migrated: false });
@@ -89,4 +89,14 @@ Deno.test({
       await b.close();
     }
   },
+});
+
+Deno.test("migration status on an empty database changes nothing", async () => {
+  await using db = await freshDb({ migrated: false });
+  const status = await migrationStatus(db, await loadMigrations());
+  assert.ok(status.length >= 1 && status.every((s) => s.state === "pending"));
+  const [t] = await db.query<{ exists: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS exists",
+  );
+  assert.equal(t?.exists, false);
 });

@@ -1,0 +1,36 @@
+// Logger formats: JSON lines for production, readable lines whose info messages start with the
+// message itself (so start-up lines begin with ✅), level filtering and error descriptions.
+
+import assert from "node:assert/strict";
+import { createLogger, describeError } from "./log.ts";
+
+Deno.test("json lines carry time, level, message and fields", () => {
+  const lines: string[] = [];
+  const log = createLogger({ format: "json", write: (l) => lines.push(l), now: () => new Date(0) });
+  log.child({ update_id: 5 }).warn("slow", { ms: 12 });
+  assert.deepEqual(JSON.parse(lines[0]!), {
+    time: "1970-01-01T00:00:00.000Z",
+    level: "warn",
+    msg: "slow",
+    update_id: 5,
+    ms: 12,
+  });
+});
+
+Deno.test("pretty lines: info starts with the message, other levels with their name", () => {
+  const lines: string[] = [];
+  const log = createLogger({ format: "pretty", level: "info", write: (l) => lines.push(l) });
+  log.info("✅ Database connected");
+  log.error("Update failed", { err: new Error("boom", { cause: new Error("root") }) });
+  log.debug("hidden");
+  assert.equal(lines[0], "✅ Database connected");
+  assert.match(lines[1]!, /^ERROR Update failed {2}err="boom: root"$/);
+  assert.equal(lines.length, 2);
+});
+
+Deno.test("describeError follows causes and codes", () => {
+  const err = new Error("Cannot connect", {
+    cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+  });
+  assert.equal(describeError(err), "Cannot connect: refused (ECONNREFUSED)");
+});

@@ -1,0 +1,52 @@
+// An offline bot for tests: the real createBot on a fresh database, with every Bot API call
+// recorded (no network) and a memory logger whose lines tests can inspect.
+
+import { BotError } from "grammy";
+import type { Update } from "grammy/types";
+import { createBot } from "../../src/bot/bot.ts";
+import { memoryLogger } from "../../src/log.ts";
+import { freshDb, type TestDb } from "./db.ts";
+import { type ApiCall, BOT_INFO, recordApi, type Recorder, TEST_TOKEN } from "./telegram.ts";
+
+export interface TestBot extends AsyncDisposable {
+  db: TestDb;
+  api: Recorder;
+  log: ReturnType<typeof memoryLogger>;
+  /** Feeds updates one after another, as Telegram would deliver them to one chat. */
+  send(...updates: Update[]): Promise<void>;
+  handle(update: Update): Promise<void>;
+}
+
+export async function startTestBot(
+  opts: { delayMs?: (call: ApiCall) => number; db?: TestDb } = {},
+): Promise<TestBot> {
+  const db = opts.db ?? await freshDb();
+  const log = memoryLogger();
+  const { bot } = createBot({
+    token: TEST_TOKEN,
+    apiRoot: "http://127.0.0.1:9",
+    db,
+    log,
+    botInfo: BOT_INFO,
+  });
+  const api = recordApi(bot, { delayMs: opts.delayMs });
+  // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.
+  const handle = async (u: Update) => {
+    try {
+      await bot.handleUpdate(u);
+    } catch (err) {
+      if (!(err instanceof BotError)) throw err;
+      await bot.errorHandler(err);
+    }
+  };
+  return {
+    db,
+    api,
+    log,
+    handle,
+    async send(...updates) {
+      for (const u of updates) await handle(u);
+    },
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
+}
