@@ -66,6 +66,12 @@ if (import.meta.main) {
     const bytes = encoder.encode(line + "\n");
     for (let off = 0; off < bytes.length;) off += stream.writeSync(bytes.subarray(off));
   };
+  // A safety net: a promise nobody awaited must not end the bot. Every such case is a bug to fix,
+  // hence ERROR.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    write(Deno.stderr)(`ERROR Unhandled rejection: ${describeError(event.reason)}`);
+  });
   const code = await main(Deno.args, {
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),

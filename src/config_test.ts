@@ -385,3 +385,15 @@ Deno.test("credentials inside URLs never appear, in the summary or in errors", (
     assert.match(text, /TELEGRAM_API_ROOT/);
   }
 });
+
+Deno.test(".env.example is valid once its two placeholders are filled in", async () => {
+  const { parse } = await import("dotenv");
+  const example = parse(await Deno.readTextFile(new URL("../.env.example", import.meta.url)));
+  const config = loadConfig({
+    ...example,
+    BOT_TOKEN: "123456:ABCdefGHIjklMNOpqrSTUvwxYZ",
+    OPENAI_API_KEY: "sk-test",
+  }, { require: ["BOT_TOKEN", "OPENAI_API_KEY"] });
+  assert.equal(config.database.kind, "pglite");
+  for (const name of Object.values(FLAG_NAMES)) assert.ok(name in example, `${name} documented`);
+});

@@ -1,7 +1,8 @@
 // An offline bot for tests: the real createBot on a fresh database, with every Bot API call
 // recorded (no network) and a memory logger whose lines tests can inspect.
 
-import { BotError } from "grammy";
+import { type Bot, BotError } from "grammy";
+import type { BotContext } from "../../src/bot/context.ts";
 import type { Update } from "grammy/types";
 import { createBot } from "../../src/bot/bot.ts";
 import { memoryLogger } from "../../src/log.ts";
@@ -9,6 +10,7 @@ import { freshDb, type TestDb } from "./db.ts";
 import { type ApiCall, BOT_INFO, recordApi, type Recorder, TEST_TOKEN } from "./telegram.ts";
 
 export interface TestBot extends AsyncDisposable {
+  bot: Bot<BotContext>;
   db: TestDb;
   api: Recorder;
   log: ReturnType<typeof memoryLogger>;
@@ -40,6 +42,7 @@ export async function startTestBot(
     }
   };
   return {
+    bot,
     db,
     api,
     log,

@@ -7,6 +7,7 @@ import { ALICE, BOB, Updates } from "../harness/telegram.ts";
 import { START_PLACEHOLDER } from "../../src/bot/features/start.ts";
 import { STALE_BUTTON, UNKNOWN_MESSAGE } from "../../src/bot/features/fallback.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
+import { registerCommands } from "../../src/bot/polling.ts";
 
 Deno.test("/start answers and the chat's dialog state is stored in aiogram_states", async () => {
   await using t = await startTestBot();
@@ -75,4 +76,12 @@ Deno.test("no message text reaches the log", async () => {
   await t.send(u.command(ALICE, "/start"), u.text(ALICE, "мне очень тревожно сегодня"));
   assert.ok(t.log.lines.length > 0);
   assert.ok(!t.log.lines.some((l) => l.includes("тревожно")));
+});
+
+Deno.test("a failing setMyCommands is a warning, not a crash", async () => {
+  await using t = await startTestBot();
+  t.api.failNext("setMyCommands", 500, "Internal Server Error");
+  await registerCommands(t.bot, t.log);
+  assert.ok(t.log.lines.some((l) => l.startsWith("WARN Cannot register bot commands")));
+  assert.equal(t.api.of("setMyCommands").length >= 1, true);
 });
