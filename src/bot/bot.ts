@@ -41,7 +41,12 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     botInfo: deps.botInfo,
     client: { apiRoot: deps.apiRoot },
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  // Flood limits (429) and Telegram's 5xx are retried a few times; network errors are not, as
+  // auto-retry would repeat them silently for up to an hour: start-up and polling retry those
+  // themselves, and a failed reply ends in bot.catch.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
+  );
 
   const { middleware, inFlight } = updateLogger(deps.log);
   bot.use(middleware);

@@ -7,6 +7,7 @@ import { run } from "@grammyjs/runner";
 import { describeError, type Logger } from "../log.ts";
 import type { BotContext } from "./context.ts";
 import type { InFlight } from "./update_log.ts";
+import { sleep } from "../sleep.ts";
 import { BOT_COMMANDS } from "./commands.ts";
 
 export class TelegramError extends Error {
@@ -25,11 +26,17 @@ export interface PollingOptions {
   onPolling?: () => void;
 }
 
-export async function authorise(bot: Bot<BotContext>, log: Logger, deadlineMs = 60_000) {
+export async function authorise(
+  bot: Bot<BotContext>,
+  log: Logger,
+  opts: { deadlineMs?: number; signal?: AbortSignal } = {},
+) {
+  const deadlineMs = opts.deadlineMs ?? 60_000;
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 1, delay = 1000;; attempt++, delay = Math.min(delay * 2, 10_000)) {
     try {
-      await bot.init();
+      // getMe directly rather than bot.init(), which retries network errors silently forever.
+      bot.botInfo = await bot.api.getMe();
       return bot.botInfo;
     } catch (err) {
       if (err instanceof GrammyError && err.error_code === 401) {
@@ -41,7 +48,7 @@ export async function authorise(bot: Bot<BotContext>, log: Logger, deadlineMs = 
         throw new TelegramError("Cannot reach Telegram", { cause: err });
       }
       log.warn(`Telegram not reachable (attempt ${attempt}): ${describeError(err)}; retrying`);
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, opts.signal);
     }
   }
 }

@@ -12,6 +12,8 @@ import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
 import { loadCliConfig } from "./setup.ts";
+import { Aborted } from "../sleep.ts";
+import type { Logger } from "../log.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
@@ -27,6 +29,11 @@ Examples:
   ENV=test soulbot bot --record chat.jsonl
 
 Exit codes: 0 stopped by a signal, 1 failure, 2 usage error.`;
+
+function stopped(log: Logger, signal: AbortSignal): number {
+  log.info(`Stopped by ${signal.reason} during start-up`);
+  return EXIT_OK;
+}
 
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
@@ -48,7 +55,16 @@ export const command: Command = {
       `✅ Config loaded: ENV=${config.env} (${files.join(", ") || "no env file"}); ${flags}`,
     );
 
-    const db = await openDatabase(config.database, { log });
+    // A signal during start-up (waiting for the database or Telegram) ends the waiting.
+    const stop = new AbortController();
+    io.shutdown.then((sig) => stop.abort(sig));
+    let db;
+    try {
+      db = await openDatabase(config.database, { log, signal: stop.signal });
+    } catch (err) {
+      if (err instanceof Aborted) return stopped(log, stop.signal);
+      throw err;
+    }
     let pruner: ReturnType<typeof setInterval> | undefined;
     try {
       log.info(`✅ Database connected: ${db.description}`);
@@ -72,10 +88,13 @@ export const command: Command = {
         log,
         recordPath: values.record,
       });
-      await authorise(bot, log);
+      await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
       await poll(bot, inFlight, { log, shutdown: io.shutdown });
       return EXIT_OK;
+    } catch (err) {
+      if (err instanceof Aborted) return stopped(log, stop.signal);
+      throw err;
     } finally {
       clearInterval(pruner);
       await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));

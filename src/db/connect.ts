@@ -7,6 +7,7 @@ import { createPgliteDb } from "./pglite.ts";
 import { isTransient } from "./transient.ts";
 import { DatabaseError } from "../errors.ts";
 import { describeError, type Logger } from "../log.ts";
+import { sleep } from "../sleep.ts";
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string; display: string }
@@ -16,6 +17,8 @@ export interface OpenOptions {
   log: Logger;
   /** How long to keep trying to reach the server. */
   deadlineMs?: number;
+  /** Stops the waiting (shutdown during start-up). */
+  signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -37,7 +40,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions): Prom
 }
 
 async function waitForServer(db: Db, opts: OpenOptions): Promise<void> {
-  const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const wait = opts.sleep ?? ((ms: number) => sleep(ms, opts.signal));
   const now = opts.now ?? Date.now;
   const deadline = now() + (opts.deadlineMs ?? 60_000);
   for (let attempt = 1, delay = 500;; attempt++, delay = Math.min(delay * 2, 5_000)) {
@@ -49,13 +52,13 @@ async function waitForServer(db: Db, opts: OpenOptions): Promise<void> {
       if (!isTransient(err) || left <= 0) {
         throw new DatabaseError(`Cannot connect to database ${db.description}`, { cause: err });
       }
-      const wait = Math.min(delay, left);
+      const ms = Math.min(delay, left);
       opts.log.warn(
         `Database not reachable (attempt ${attempt}): ${describeError(err)}; ` +
-          `retrying in ${(wait / 1000).toFixed(1)} s`,
+          `retrying in ${(ms / 1000).toFixed(1)} s`,
         { db: db.description },
       );
-      await sleep(wait);
+      await wait(ms);
     }
   }
 }

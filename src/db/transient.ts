@@ -2,6 +2,8 @@
 // retry), which mean "the connection dropped" (safe to retry only for idempotent work), and
 // which are real query errors that must never be retried.
 
+import { sleep } from "../sleep.ts";
+
 const NOT_REACHED_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -66,7 +68,7 @@ export interface RetryOptions {
 
 /** Runs `fn`, retrying retryable errors with exponential backoff. */
 export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
-  const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const wait = opts.sleep ?? sleep;
   for (let attempt = 1;; attempt++) {
     try {
       return await fn();
@@ -74,7 +76,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       if (attempt >= opts.attempts || !opts.retryable(err)) throw err;
       const delay = opts.baseDelayMs * 2 ** (attempt - 1);
       opts.onRetry?.(err, attempt, delay);
-      await sleep(delay);
+      await wait(delay);
     }
   }
 }

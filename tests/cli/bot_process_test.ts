@@ -100,3 +100,47 @@ Deno.test("bot process: another instance polling (409) stops it with a clear mes
     await cleanup();
   }
 });
+
+Deno.test("bot process: SIGTERM while Telegram is unreachable at start-up stops it at once", async () => {
+  const { env, cleanup } = await dbEnv();
+  try {
+    const bot = spawnSoulbot(["bot"], {
+      ...env,
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:1",
+      LOG_FORMAT: "pretty",
+    });
+    await bot.waitForLine(/^WARN Telegram not reachable \(attempt 1\)/, 60_000);
+    bot.kill("SIGTERM");
+    const status = await bot.status;
+    assert.equal(status.code, 0, bot.lines.join("\n"));
+    assert.ok(
+      bot.lines.some((l) => /^Stopped by SIGTERM during start-up/.test(l)),
+      bot.lines.join("\n"),
+    );
+    assert.ok(bot.lines.some((l) => /^Database closed/.test(l)));
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("bot process: a token Telegram rejects ends it with a clear message", async () => {
+  await using api = startFakeBotApi({ rejectToken: true });
+  const { env, cleanup } = await dbEnv();
+  try {
+    const bot = spawnSoulbot(["bot"], {
+      ...env,
+      BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: api.apiRoot,
+    });
+    const status = await bot.status;
+    assert.equal(status.code, 1);
+    assert.ok(
+      bot.lines.some((l) => /Telegram rejected BOT_TOKEN \(401 Unauthorized\)/.test(l)),
+      bot.lines.join("\n"),
+    );
+    assert.ok(!bot.lines.join("\n").includes(TEST_TOKEN), "the token is never printed");
+  } finally {
+    await cleanup();
+  }
+});

@@ -20,7 +20,7 @@ export interface FakeBotApi extends AsyncDisposable {
 }
 
 export function startFakeBotApi(
-  opts: { replyDelayMs?: (text: string) => number } = {},
+  opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean } = {},
 ): FakeBotApi {
   const calls: ApiCall[] = [];
   const queue: Update[] = [];
@@ -38,6 +38,11 @@ export function startFakeBotApi(
       notify();
     }
     const ok = (result: unknown) => Response.json({ ok: true, result });
+    if (opts.rejectToken) {
+      return Response.json({ ok: false, error_code: 401, description: "Unauthorized" }, {
+        status: 401,
+      });
+    }
     switch (method) {
       case "getMe":
         return ok(BOT_INFO);
