@@ -7,7 +7,9 @@ export function pending(name: string): Command {
   return {
     name,
     summary: "not implemented yet",
-    help: `Usage: soulbot ${name}\n\nThis command is not implemented yet.`,
+    help:
+      `Usage: soulbot ${name}\n\nThis command is not implemented yet: it exits with code 2.\n\n` +
+      `Examples:\n  soulbot ${name} --help`,
     run(_args, io) {
       io.err(text);
       return Promise.resolve(EXIT_USAGE);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { startFakeBotApi } from "../harness/fake_bot_api.ts";
-import { spawnSoulbot } from "../harness/cli.ts";
+import { type Running, spawnSoulbot } from "../harness/cli.ts";
 import { freshDb, serverUrl } from "../harness/db.ts";
 import { ALICE, BOB, TEST_TOKEN, Updates } from "../harness/telegram.ts";
 
@@ -19,18 +19,26 @@ async function dbEnv(): Promise<{ env: Record<string, string>; cleanup: () => Pr
   return { env: { DATA_DIR: dir }, cleanup: () => Deno.remove(dir, { recursive: true }) };
 }
 
+function startBot(env: Record<string, string>, apiRoot: string): Running {
+  return spawnSoulbot(["bot"], {
+    ...env,
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: apiRoot,
+    LOG_FORMAT: "pretty",
+  });
+}
+
+function assertLine(bot: Running, re: RegExp): void {
+  assert.ok(bot.lines.some((l) => re.test(l)), `no line ${re} in:\n${bot.lines.join("\n")}`);
+}
+
 Deno.test("bot process: start-up lines, order per chat, redelivery, dropped connection, SIGTERM", async () => {
   // The first /start reply of ALICE is slow: without per-chat ordering her second reply would
   // overtake it.
   await using api = startFakeBotApi({ replyDelayMs: (t) => t.includes("SoulNear") ? 400 : 0 });
   const { env, cleanup } = await dbEnv();
   try {
-    const bot = spawnSoulbot(["bot"], {
-      ...env,
-      BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: api.apiRoot,
-      LOG_FORMAT: "pretty",
-    });
+    const bot = startBot(env, api.apiRoot);
     await bot.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
     const ok = bot.lines.filter((l) => l.startsWith("✅"));
     assert.equal(ok.length, 4, ok.join("\n"));
@@ -72,8 +80,8 @@ Deno.test("bot process: start-up lines, order per chat, redelivery, dropped conn
     bot.kill("SIGTERM");
     const status = await bot.status;
     assert.equal(status.code, 0, bot.lines.join("\n"));
-    assert.ok(bot.lines.some((l) => /^Polling stopped/.test(l)));
-    assert.ok(bot.lines.some((l) => /^Database closed/.test(l)));
+    assertLine(bot, /^Polling stopped/);
+    assertLine(bot, /^Database closed/);
     assert.ok(!bot.lines.some((l) => /^ERROR/.test(l)), bot.lines.join("\n"));
   } finally {
     await cleanup();
@@ -85,17 +93,10 @@ Deno.test("bot process: another instance polling (409) stops it with a clear mes
   const { env, cleanup } = await dbEnv();
   try {
     api.conflict();
-    const bot = spawnSoulbot(["bot"], {
-      ...env,
-      BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: api.apiRoot,
-    });
+    const bot = startBot(env, api.apiRoot);
     const status = await bot.status;
     assert.equal(status.code, 1);
-    assert.ok(
-      bot.lines.some((l) => /Another process is already receiving updates/.test(l)),
-      bot.lines.join("\n"),
-    );
+    assertLine(bot, /Another process is already receiving updates/);
   } finally {
     await cleanup();
   }
@@ -104,21 +105,13 @@ Deno.test("bot process: another instance polling (409) stops it with a clear mes
 Deno.test("bot process: SIGTERM while Telegram is unreachable at start-up stops it at once", async () => {
   const { env, cleanup } = await dbEnv();
   try {
-    const bot = spawnSoulbot(["bot"], {
-      ...env,
-      BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: "http://127.0.0.1:1",
-      LOG_FORMAT: "pretty",
-    });
+    const bot = startBot(env, "http://127.0.0.1:1");
     await bot.waitForLine(/^WARN Telegram not reachable \(attempt 1\)/, 60_000);
     bot.kill("SIGTERM");
     const status = await bot.status;
     assert.equal(status.code, 0, bot.lines.join("\n"));
-    assert.ok(
-      bot.lines.some((l) => /^Stopped by SIGTERM during start-up/.test(l)),
-      bot.lines.join("\n"),
-    );
-    assert.ok(bot.lines.some((l) => /^Database closed/.test(l)));
+    assertLine(bot, /^Stopped by SIGTERM during start-up/);
+    assertLine(bot, /^Database closed/);
   } finally {
     await cleanup();
   }
@@ -128,17 +121,10 @@ Deno.test("bot process: a token Telegram rejects ends it with a clear message", 
   await using api = startFakeBotApi({ rejectToken: true });
   const { env, cleanup } = await dbEnv();
   try {
-    const bot = spawnSoulbot(["bot"], {
-      ...env,
-      BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: api.apiRoot,
-    });
+    const bot = startBot(env, api.apiRoot);
     const status = await bot.status;
     assert.equal(status.code, 1);
-    assert.ok(
-      bot.lines.some((l) => /Telegram rejected BOT_TOKEN \(401 Unauthorized\)/.test(l)),
-      bot.lines.join("\n"),
-    );
+    assertLine(bot, /Telegram rejected BOT_TOKEN \(401 Unauthorized\)/);
     assert.ok(!bot.lines.join("\n").includes(TEST_TOKEN), "the token is never printed");
   } finally {
     await cleanup();
