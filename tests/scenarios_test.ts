@@ -1,6 +1,7 @@
 // Replays every recorded scenario in fixtures/scenarios/ against the real bot (fresh database,
-// mocked OpenAI, recorded Bot API) and compares the Bot API calls with expected.json.
-// `deno task fixtures:update` rewrites expected.json; review its diff like code.
+// mocked OpenAI, recorded Bot API), compares the Bot API calls of each input with expected.json
+// and runs the scenario's database checks. `deno task fixtures:update` rewrites expected.json;
+// review its diff like code.
 
 import assert from "node:assert/strict";
 import { listScenarios, readExpected, replayScenario, writeExpected } from "./harness/scenario.ts";
@@ -13,15 +14,27 @@ for (const name of await listScenarios()) {
     assert.deepEqual(result.errorLines, [], "no line at error level");
     assert.equal(result.openaiUnscripted, 0, "every OpenAI request was scripted");
     assert.equal(result.openaiLeftover, 0, "every scripted OpenAI response was used");
-    if (update) {
-      await writeExpected(name, result.calls);
-      return;
+    for (const check of result.db) {
+      const want = await wantedRows(name, check.sql);
+      assert.deepEqual(check.rows, want, `db check: ${check.sql}`);
     }
+    if (update) return await writeExpected(name, result.exchanges);
     const expected = await readExpected(name);
     assert.ok(
       expected,
-      `fixtures/scenarios/${name}/expected.json is missing: run deno task fixtures:update`,
+      `fixtures/scenarios/${name}/expected.json is missing: deno task fixtures:update`,
     );
-    assert.deepEqual(result.calls, expected);
+    assert.equal(result.exchanges.length, expected.length, "one exchange per input");
+    result.exchanges.forEach((got, i) =>
+      assert.deepEqual(got, expected[i], `input ${i + 1}: ${JSON.stringify(got.input)}`)
+    );
   });
+}
+
+async function wantedRows(name: string, sql: string): Promise<unknown[]> {
+  const url = new URL(`../fixtures/scenarios/${name}/db.json`, import.meta.url);
+  const checks = JSON.parse(await Deno.readTextFile(url)) as Array<
+    { sql: string; rows: unknown[] }
+  >;
+  return checks.find((c) => c.sql === sql)!.rows;
 }

@@ -1,28 +1,42 @@
 // createBot(deps): the grammY bot with its middleware in a fixed, documented order.
 //
-//   1. updateLogger  — child logger per update, one log line per update, in-flight tracking
-//   2. recordUpdates — only with `bot --record FILE`
-//   3. dedupeUpdates — a redelivered update_id is skipped
-//   4. sequentialize — updates of one chat run one after another (same key as the state)
-//   5. session       — per-chat dialog state in aiogram_states
-//   6. features      — start, ..., then fallback (stale buttons, unknown messages)
+//   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
+//   2. recordUpdates    — only with `bot --record FILE`
+//   3. privateOnly      — groups, channels and edited messages are ignored
+//   4. dedupeUpdates    — a redelivered update_id is skipped
+//   5. sequentialize    — updates of one chat run one after another (same key as the state)
+//   6. session          — per-chat dialog state in aiogram_states
+//   7. services         — db, clock and flags on the context
+//   8. answer leftovers — every callback query is answered, whatever happens below
+//   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
+//  10. loadUser         — the user's record (created on first contact) and the day's activity
+//  11. onboarding, help — /start and the steps; /help works before consent
+//  12. requireConsent   — nothing else works until the user has agreed
+//  13. features         — menu, profile, sections
+//  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
 
-import { Bot, BotError, type Composer, GrammyError, HttpError, session } from "grammy";
+import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Db } from "../db/db.ts";
 import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
-import { type BotContext, chatKey, type SessionData } from "./context.ts";
+import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
 import { dedupeUpdates } from "./dedupe.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { type InFlight, updateLogger } from "./update_log.ts";
-import { startFeature } from "./features/start.ts";
+import { answerLeftoverCallbacks, blockTracking, loadUser, privateOnly } from "./user.ts";
+import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
+import { helpFeature } from "./features/help.ts";
+import { menuFeature } from "./features/menu.ts";
+import { profileFeature } from "./features/profile.ts";
+import { sectionsFeature } from "./features/sections.ts";
 import { fallbackFeature } from "./features/fallback.ts";
+import type { Flag } from "../flags.ts";
 
 export interface BotDeps {
   token: string;
@@ -32,6 +46,8 @@ export interface BotDeps {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   recordPath?: string;
+  flags: { enableStyleSettings: Flag };
+  now?: () => Date;
 }
 
 export const APOLOGY = "Что-то пошло не так, и я не смог ответить. Попробуйте ещё раз чуть позже.";
@@ -51,6 +67,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   const { middleware, inFlight } = updateLogger(deps.log);
   bot.use(middleware);
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
+  bot.use(privateOnly);
   bot.use(dedupeUpdates(deps.db));
   bot.use(sequentialize(chatKey));
   bot.use(session<SessionData, BotContext>({
@@ -58,13 +75,24 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     storage: dbStateStorage<SessionData>(deps.db),
     getSessionKey: chatKey,
   }));
-  for (const feature of features()) bot.use(feature);
+  const services: BotServices = {
+    db: deps.db,
+    now: deps.now ?? (() => new Date()),
+    flags: deps.flags,
+  };
+  bot.use((ctx, next) => {
+    ctx.services = services;
+    return next();
+  });
+  bot.use(answerLeftoverCallbacks);
+  bot.use(blockTracking());
+  bot.use(loadUser);
+  bot.use(onboardingFeature(), helpFeature());
+  bot.use(requireConsent);
+  bot.use(menuFeature(), profileFeature(), sectionsFeature());
+  bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));
   return { bot, inFlight };
-}
-
-function features(): Composer<BotContext>[] {
-  return [startFeature(), fallbackFeature()];
 }
 
 async function handleError(err: BotError<BotContext>, log: Logger): Promise<void> {

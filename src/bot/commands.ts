@@ -1,6 +1,14 @@
-// The command list shown in Telegram's menu (setMyCommands). Features add theirs here.
+// The command list shown in Telegram's menu (setMyCommands).
 
 export const BOT_COMMANDS: ReadonlyArray<{ command: string; description: string }> = [
   { command: "start", description: "Начать" },
   { command: "menu", description: "Главное меню" },
+  { command: "helper", description: "Поговорить о том, что волнует" },
+  { command: "soulsleep", description: "Разобрать сон" },
+  { command: "quiz", description: "Психологические квизы" },
+  { command: "profile", description: "Мой профиль" },
+  { command: "my_profile", description: "Психологический профиль" },
+  { command: "settings", description: "Стиль ответов" },
+  { command: "deletecontext", description: "Забыть текущий разговор" },
+  { command: "help", description: "Помощь и контакты поддержки" },
 ];

@@ -1,20 +1,44 @@
-// The bot's context type: grammY's Context with the per-chat dialog state (session) and the
-// per-update logger. Features extend SessionData with their own optional fields.
+// The bot's context type: grammY's Context with the per-chat dialog state (session), the user's
+// database record, the per-update logger and the shared dependencies features need.
 
 import type { Context, SessionFlavor } from "grammy";
 import type { Logger } from "../log.ts";
+import type { Db } from "../db/db.ts";
+import type { UserRecord } from "../users/users.ts";
+import type { Flag } from "../flags.ts";
 
-/** Per-chat dialog state, stored as JSON in aiogram_states. */
+export type OnboardingStep = "consent" | "name" | "age" | "gender";
+
+/**
+ * Per-chat dialog state, stored as JSON in aiogram_states; an empty state deletes the row.
+ * Navigation (/menu, /start, every Back) ends a flow by clearing it.
+ */
 export interface SessionData {
-  /** The flow the chat is in (onboarding step, assistant chat, quiz ...); undefined = menu. */
-  flow?: string;
+  /** The flow the chat is in; undefined means no flow (menus are stateless). */
+  flow?: "onboarding";
+  step?: OnboardingStep;
+  /** Onboarding re-run from the profile ("edit info"): ends at the profile card. */
+  edit?: boolean;
+  /** The message showing the flow's current screen, to tell a double tap from a stale button. */
+  screen?: number;
+  /** A quiz category from a deep link, shown once onboarding is done. */
+  pendingQuiz?: string;
 }
 
-export interface LogFlavor {
+export interface BotServices {
+  db: Db;
+  now: () => Date;
+  flags: { enableStyleSettings: Flag };
+}
+
+export interface AppFlavor {
   log: Logger;
+  services: BotServices;
+  /** The user's record (private chats only; created on first contact). */
+  user: UserRecord;
 }
 
-export type BotContext = Context & SessionFlavor<SessionData> & LogFlavor;
+export type BotContext = Context & SessionFlavor<SessionData> & AppFlavor;
 
 /** The key both the dialog state and the per-chat ordering use. */
 export function chatKey(ctx: Pick<Context, "chat" | "from">): string | undefined {

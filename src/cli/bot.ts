@@ -87,6 +87,7 @@ export const command: Command = {
         db,
         log,
         recordPath: values.record,
+        flags: config.flags,
       });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);

@@ -35,7 +35,7 @@ function assertLine(bot: Running, re: RegExp): void {
 Deno.test("bot process: start-up lines, order per chat, redelivery, dropped connection, SIGTERM", async () => {
   // The first /start reply of ALICE is slow: without per-chat ordering her second reply would
   // overtake it.
-  await using api = startFakeBotApi({ replyDelayMs: (t) => t.includes("SoulNear") ? 400 : 0 });
+  await using api = startFakeBotApi({ replyDelayMs: (t) => t.startsWith("Привет!") ? 400 : 0 });
   const { env, cleanup } = await dbEnv();
   try {
     const bot = startBot(env, api.apiRoot);
@@ -56,7 +56,8 @@ Deno.test("bot process: start-up lines, order per chat, redelivery, dropped conn
       String(c.payload.text)
     );
     assert.equal(alice.length, 2);
-    assert.match(alice[0]!, /SoulNear/, "the reply to /start comes first");
+    assert.match(alice[0]!, /^Привет!/, "the reply to /start comes first");
+    assert.match(alice[1]!, /^⚠️/, "then the hint for the text sent at the consent step");
 
     api.redeliver(first);
     await bot.waitForLine(/Skipped a redelivered update/);

@@ -5,6 +5,7 @@ import { type Bot, BotError } from "grammy";
 import type { BotContext } from "../../src/bot/context.ts";
 import type { Update } from "grammy/types";
 import { createBot } from "../../src/bot/bot.ts";
+import type { Flag } from "../../src/flags.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { freshDb, type TestDb } from "./db.ts";
 import { type ApiCall, BOT_INFO, recordApi, type Recorder, TEST_TOKEN } from "./telegram.ts";
@@ -19,9 +20,17 @@ export interface TestBot extends AsyncDisposable {
   handle(update: Update): Promise<void>;
 }
 
-export async function startTestBot(
-  opts: { delayMs?: (call: ApiCall) => number; db?: TestDb } = {},
-): Promise<TestBot> {
+/** The fixed "now" of offline tests: 24 Nov 2026, 12:00 in Moscow. */
+export const TEST_NOW = "2026-11-24T09:00:00Z";
+
+export interface TestBotOptions {
+  delayMs?: (call: ApiCall) => number;
+  db?: TestDb;
+  styleSettings?: Flag;
+  now?: () => Date;
+}
+
+export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const db = opts.db ?? await freshDb();
   const log = memoryLogger();
   const { bot } = createBot({
@@ -30,6 +39,8 @@ export async function startTestBot(
     db,
     log,
     botInfo: BOT_INFO,
+    flags: { enableStyleSettings: opts.styleSettings ?? { mode: "on" } },
+    now: opts.now ?? (() => new Date(TEST_NOW)),
   });
   const api = recordApi(bot, { delayMs: opts.delayMs });
   // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.

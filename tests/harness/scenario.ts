@@ -1,17 +1,54 @@
-// Scenario replay: fixtures/scenarios/<name>/ holds updates.json (Telegram updates, as recorded
-// by `bot --record` and scrubbed), optional openai.json (scripted OpenAI responses, see
-// openai_mock.ts) and expected.json (the Bot API calls the bot must make, normalised).
-// With UPDATE_GOLDEN=1 the expected files are rewritten instead of compared.
+// Scenario replay. fixtures/scenarios/<name>/ holds:
+//   updates.json  — the input: raw Telegram updates (as `bot --record` writes them) and/or steps
+//                   in shorthand: {"user":"alice","text":"/start"}, {"user":"alice","tap":"ob:consent"}
+//                   (a tap on the newest message showing that button; "message": N for an old one),
+//                   {"user":"alice","media":"sticker"}, {"user":"alice","edited":"…"},
+//                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"}
+//   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
+//   expected.json — per input, the Bot API calls the bot made (normalised)
+//   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
+// With UPDATE_GOLDEN=1 expected.json is rewritten instead of compared.
 
 import type { Update } from "grammy/types";
 import { startTestBot } from "./bot.ts";
-import type { ApiCall } from "./telegram.ts";
+import { ALICE, type ApiCall, BOB, type Person, Updates } from "./telegram.ts";
 import { type ScriptedResponse, startOpenAiMock } from "./openai_mock.ts";
 
 export const SCENARIOS_DIR = new URL("../../fixtures/scenarios/", import.meta.url);
 
-export interface ScenarioResult {
+const PEOPLE: Record<string, Person> = {
+  alice: ALICE,
+  bob: BOB,
+  nameless: {
+    id: 100_003,
+    first_name: "🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸🌸",
+  },
+};
+
+export type Step =
+  & { user?: string; message?: number }
+  & (
+    | { text: string }
+    | { tap: string }
+    | { media: "sticker" | "photo" | "voice" | "document" | "video" }
+    | { edited: string }
+    | { group: string }
+    | { membership: "kicked" | "member" }
+  );
+
+export interface Exchange {
+  input: unknown;
   calls: ApiCall[];
+}
+
+export interface DbCheck {
+  sql: string;
+  rows: unknown[];
+}
+
+export interface ScenarioResult {
+  exchanges: Exchange[];
+  db: DbCheck[];
   /** Scripted OpenAI responses the bot never asked for, and requests nobody scripted. */
   openaiLeftover: number;
   openaiUnscripted: number;
@@ -35,31 +72,76 @@ async function readJson<T>(url: URL): Promise<T | undefined> {
 
 export async function replayScenario(name: string): Promise<ScenarioResult> {
   const dir = new URL(`${name}/`, SCENARIOS_DIR);
-  const updates = await readJson<Update[]>(new URL("updates.json", dir));
-  if (!updates) throw new Error(`Scenario ${name} has no updates.json`);
+  const inputs = await readJson<Array<Update | Step>>(new URL("updates.json", dir));
+  if (!inputs) throw new Error(`Scenario ${name} has no updates.json`);
   const script = await readJson<ScriptedResponse[]>(new URL("openai.json", dir)) ?? [];
+  const checks = await readJson<DbCheck[]>(new URL("db.json", dir)) ?? [];
   await using openai = await startOpenAiMock();
   openai.script(...script);
   await using bot = await startTestBot();
-  for (const update of updates) await bot.handle(update);
+  const builder = new Updates();
+  const exchanges: Exchange[] = [];
+  for (const input of inputs) {
+    const before = bot.api.calls.length;
+    const update = "update_id" in input ? input : toUpdate(builder, input, bot.api.calls);
+    await bot.handle(update);
+    exchanges.push({ input, calls: normalise(bot.api.calls.slice(before)) });
+  }
+  const db: DbCheck[] = [];
+  for (const check of checks) {
+    db.push({ sql: check.sql, rows: plain(await bot.db.query(check.sql)) });
+  }
   return {
-    calls: normalise(bot.api.calls),
+    exchanges,
+    db,
     openaiLeftover: openai.pending(),
     openaiUnscripted: openai.unscripted,
     errorLines: bot.log.lines.filter((l) => /^(ERROR|CRITICAL)/.test(l)),
   };
 }
 
+function toUpdate(u: Updates, step: Step, calls: ApiCall[]): Update {
+  const who = PEOPLE[step.user ?? "alice"];
+  if (!who) throw new Error(`Unknown user ${step.user} (known: ${Object.keys(PEOPLE)})`);
+  if ("text" in step) return u.text(who, step.text);
+  if ("tap" in step) {
+    return u.callback(who, step.tap, step.message ?? showing(calls, who, step.tap));
+  }
+  if ("media" in step) return u.media(who, step.media);
+  if ("edited" in step) return u.edited(who, step.edited);
+  if ("group" in step) return u.group(who, step.group);
+  return u.membership(who, step.membership);
+}
+
+/** The newest message in this chat whose keyboard has a button with this callback data. */
+function showing(calls: ApiCall[], who: Person, data: string): number {
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const c = calls[i]!;
+    if (c.payload.chat_id !== who.id) continue;
+    const markup = JSON.stringify(c.payload.reply_markup ?? {});
+    if (!markup.includes(`"callback_data":${JSON.stringify(data)}`)) continue;
+    if (c.method === "editMessageText") return Number(c.payload.message_id);
+    const result = c.result as { message_id?: number } | undefined;
+    if (result?.message_id) return result.message_id;
+  }
+  throw new Error(`No message of ${who.first_name} shows a button ${data}`);
+}
+
 export function expectedPath(name: string): URL {
   return new URL(`${name}/expected.json`, SCENARIOS_DIR);
 }
 
-export async function readExpected(name: string): Promise<ApiCall[] | undefined> {
-  return await readJson<ApiCall[]>(expectedPath(name));
+export async function readExpected(name: string): Promise<Exchange[] | undefined> {
+  return await readJson<Exchange[]>(expectedPath(name));
 }
 
-export async function writeExpected(name: string, calls: ApiCall[]): Promise<void> {
-  await Deno.writeTextFile(expectedPath(name), JSON.stringify(calls, null, 2) + "\n");
+export async function writeExpected(name: string, exchanges: Exchange[]): Promise<void> {
+  await Deno.writeTextFile(expectedPath(name), JSON.stringify(exchanges, null, 2) + "\n");
+}
+
+/** JSON's view of values: what a golden file can hold. */
+function plain<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v));
 }
 
 /** Dates vary between runs, and undefined fields are never sent; everything else must match. */

@@ -25,6 +25,8 @@ export const TEST_TOKEN = "7000000001:AAtest_token_for_offline_tests_only";
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
+  /** What the fake Bot API answered (not part of golden files). */
+  result?: unknown;
 }
 
 export interface Recorder {
@@ -57,8 +59,10 @@ export function recordApi(
       // deno-lint-ignore no-explicit-any -- a transformer may return any API response shape
       return { ok: false, ...failure } as any;
     }
+    const result = fakeResult(method, call.payload, () => ++messageId);
+    Object.defineProperty(call, "result", { value: result, enumerable: false });
     // deno-lint-ignore no-explicit-any -- see above
-    return { ok: true, result: fakeResult(method, call.payload, () => ++messageId) } as any;
+    return { ok: true, result } as any;
   });
   return {
     calls,
@@ -155,6 +159,68 @@ export class Updates {
 
   command(from: Person, command: string): Update {
     return this.text(from, command.startsWith("/") ? command : `/${command}`);
+  }
+
+  private message(from: Person, extra: Record<string, unknown>, chat?: Record<string, unknown>) {
+    return {
+      message_id: this.nextMessageId++,
+      date: this.date++,
+      chat: chat ?? { id: from.id, type: "private", first_name: from.first_name },
+      from: { is_bot: false, ...from },
+      ...extra,
+    };
+  }
+
+  /** A non-text message: sticker, photo, voice, document or video. */
+  media(from: Person, kind: "sticker" | "photo" | "voice" | "document" | "video"): Update {
+    const file = { file_id: "file", file_unique_id: "file" };
+    const body = {
+      sticker: {
+        sticker: {
+          ...file,
+          type: "regular",
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+      photo: { photo: [{ ...file, width: 90, height: 90 }] },
+      voice: { voice: { ...file, duration: 3 } },
+      document: { document: { ...file, file_name: "notes.pdf" } },
+      video: { video: { ...file, width: 640, height: 360, duration: 5 } },
+    }[kind];
+    return { ...this.base(), message: this.message(from, body) } as unknown as Update;
+  }
+
+  edited(from: Person, text: string): Update {
+    return {
+      ...this.base(),
+      edited_message: { ...this.message(from, { text }), edit_date: this.date },
+    } as unknown as Update;
+  }
+
+  /** A message in a group the bot was added to. */
+  group(from: Person, text: string): Update {
+    const chat = { id: -1_001_234_567_890, type: "supergroup", title: "Group" };
+    return { ...this.base(), message: this.message(from, { text }, chat) } as unknown as Update;
+  }
+
+  /** The user blocked (or unblocked) the bot. */
+  membership(from: Person, status: "kicked" | "member"): Update {
+    const bot = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name };
+    return {
+      ...this.base(),
+      my_chat_member: {
+        chat: { id: from.id, type: "private", first_name: from.first_name },
+        from: { is_bot: false, ...from },
+        date: this.date++,
+        old_chat_member: { user: bot, status: status === "kicked" ? "member" : "kicked" },
+        new_chat_member: status === "kicked"
+          ? { user: bot, status, until_date: 0 }
+          : { user: bot, status },
+      },
+    } as Update;
   }
 
   callback(from: Person, data: string, messageId = 1, messageText = "…"): Update {

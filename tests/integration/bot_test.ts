@@ -4,22 +4,26 @@
 import assert from "node:assert/strict";
 import { startTestBot } from "../harness/bot.ts";
 import { ALICE, BOB, Updates } from "../harness/telegram.ts";
-import { START_PLACEHOLDER } from "../../src/bot/features/start.ts";
-import { STALE_BUTTON, UNKNOWN_MESSAGE } from "../../src/bot/features/fallback.ts";
+import { texts } from "../../src/bot/features/onboarding_texts.ts";
+import { STALE_BUTTON } from "../../src/bot/features/fallback.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
 import { registerCommands } from "../../src/bot/polling.ts";
+import { OB } from "../../src/bot/features/onboarding.ts";
+import { MENU } from "../../src/bot/features/menu.ts";
+import { PROFILE } from "../../src/bot/features/profile.ts";
+import { STYLE_UNAVAILABLE } from "../../src/bot/features/sections.ts";
 
 Deno.test("/start answers and the chat's dialog state is stored in aiogram_states", async () => {
   await using t = await startTestBot();
   const u = new Updates();
   await t.send(u.command(ALICE, "/start"));
-  assert.deepEqual(t.api.texts(), [START_PLACEHOLDER]);
+  assert.deepEqual(t.api.texts(), [texts.welcome]);
   assert.equal(t.api.of("sendMessage")[0]?.chat_id, ALICE.id);
-  const rows = await t.db.query<{ key: string; data: unknown }>(
+  const rows = await t.db.query<{ key: string; data: Record<string, unknown> }>(
     "SELECT key, data FROM aiogram_states",
   );
   assert.deepEqual(rows.map((r) => r.key), [String(ALICE.id)]);
-  assert.equal(typeof rows[0]?.data, "object");
+  assert.equal(rows[0]?.data.step, "consent");
 });
 
 Deno.test("updates of one chat are handled in order even when a reply is slow", async () => {
@@ -35,7 +39,7 @@ Deno.test("updates of one chat are handled in order even when a reply is slow", 
     t.handle(u.command(BOB, "/start")),
   ]);
   const alice = t.api.of("sendMessage").filter((p) => p.chat_id === ALICE.id).map((p) => p.text);
-  assert.deepEqual(alice, [START_PLACEHOLDER, UNKNOWN_MESSAGE]);
+  assert.deepEqual(alice, [texts.welcome, `⚠️ ${texts.consentPlease}\n\n${texts.welcome}`]);
   // Another chat is not held up by Alice's slow reply.
   const order = t.api.of("sendMessage").map((p) => p.chat_id);
   assert.equal(order[1], BOB.id);
@@ -54,7 +58,12 @@ Deno.test("an unknown or stale button is answered, never left spinning", async (
   await using t = await startTestBot();
   const u = new Updates();
   await t.send(u.callback(ALICE, "no:such:button"));
+  // Before consent every button leads back to the consent screen.
+  await t.send(u.command(ALICE, "/start"), u.callback(ALICE, "ob:consent", 101));
+  t.api.clear();
+  await t.send(u.callback(ALICE, "no:such:button"));
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
+  assert.equal(t.api.of("sendMessage").length, 1, "the current screen is shown again");
 });
 
 Deno.test("a failing handler is logged with the update id and the user gets an apology", async () => {
@@ -84,4 +93,46 @@ Deno.test("a failing setMyCommands is a warning, not a crash", async () => {
   await registerCommands(t.bot, t.log);
   assert.ok(t.log.lines.some((l) => l.startsWith("WARN Cannot register bot commands")));
   assert.equal(t.api.of("setMyCommands").length >= 1, true);
+});
+
+async function onboarded(t: Awaited<ReturnType<typeof startTestBot>>, u: Updates) {
+  await t.send(
+    u.command(ALICE, "/start"),
+    u.callback(ALICE, OB.consent, 101),
+    u.callback(ALICE, OB.nameDefault, 101),
+    u.callback(ALICE, OB.ageSkip, 101),
+    u.callback(ALICE, OB.genderSkip, 101),
+  );
+  t.api.clear();
+}
+
+Deno.test("every menu and profile button has a handler", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboarded(t, u);
+  for (const data of [...Object.values(MENU), ...Object.values(PROFILE)]) {
+    t.api.clear();
+    await t.send(u.callback(ALICE, data, 101));
+    const answers = t.api.of("answerCallbackQuery");
+    assert.equal(answers.length, 1, `${data} answered once`);
+    assert.notEqual(answers[0]?.text, STALE_BUTTON, `${data} is handled`);
+  }
+});
+
+Deno.test("with ENABLE_STYLE_SETTINGS off, style settings say they are unavailable", async () => {
+  await using t = await startTestBot({ styleSettings: { mode: "off" } });
+  const u = new Updates();
+  await onboarded(t, u);
+  await t.send(u.command(ALICE, "/settings"), u.callback(ALICE, MENU.settings, 101));
+  assert.deepEqual(t.api.texts(), [STYLE_UNAVAILABLE, STYLE_UNAVAILABLE]);
+});
+
+Deno.test("a first /start tapped twice at once registers one user and one welcome each", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await Promise.all([t.handle(u.command(ALICE, "/start")), t.handle(u.command(ALICE, "/start"))]);
+  const [users] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
+  assert.equal(users?.n, 1);
+  const [day] = await t.db.query<{ new_users: number }>("SELECT new_users FROM statistic_day");
+  assert.equal(day?.new_users, 1);
 });

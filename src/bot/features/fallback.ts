@@ -1,21 +1,36 @@
-// Last in the chain: a stale or unknown button gets a polite answer (every callback query is
-// answered), and a message no feature took gets a hint instead of silence.
+// Last in the chain: a stale or unknown button gets a short answer and the screen the chat is
+// really on; a message no feature took gets a hint; media gets a word that only text is read.
 
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
+import { ack, show } from "../ui.ts";
+import { resumeOrMenu } from "./onboarding.ts";
+import { menuScreen } from "./menu.ts";
 
-export const STALE_BUTTON = "Эта кнопка устарела. Откройте /menu.";
-export const UNKNOWN_MESSAGE =
-  "Я пока не понимаю это сообщение. Откройте /menu, чтобы выбрать раздел.";
+export const STALE_BUTTON = "Эта кнопка устарела — вот актуальное меню.";
+export const UNKNOWN_COMMAND = "Такой команды я не знаю. Список команд — /help.";
+export const UNKNOWN_TEXT =
+  "Чтобы поговорить, откройте «💬 Поговорить» — или выберите другой раздел:";
+export const TEXT_ONLY = "Пока я понимаю только текстовые сообщения. Напишите словами — " +
+  "или выберите раздел:";
 
 export function fallbackFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on("callback_query", async (ctx) => {
-    await ctx.answerCallbackQuery({ text: STALE_BUTTON });
+    await ack(ctx, STALE_BUTTON);
+    await resumeOrMenu(ctx);
+  });
+  c.on("message:text", async (ctx) => {
+    if (ctx.message.text.startsWith("/")) return void await ctx.reply(UNKNOWN_COMMAND);
+    await show(ctx, withLead(UNKNOWN_TEXT), { fresh: true });
   });
   c.on("message", async (ctx) => {
-    if (ctx.chat.type !== "private") return;
-    await ctx.reply(UNKNOWN_MESSAGE);
+    await show(ctx, withLead(TEXT_ONLY), { fresh: true });
   });
   return c;
+}
+
+function withLead(lead: string) {
+  const menu = menuScreen();
+  return { text: lead, keyboard: menu.keyboard };
 }

@@ -1,0 +1,35 @@
+// /help and the menu's help button: what the bot is, what it is not, the commands, and where to
+// turn in an emergency. Works before consent too.
+
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack, type Screen, show } from "../ui.ts";
+import { BACK_TO_MENU, MENU } from "./menu.ts";
+
+export const HELP_TEXT = "❓ <b>Помощь</b>\n\n" +
+  "SoulNear — ИИ-собеседник для самоанализа и рефлексии. Я не психолог и не врач, " +
+  "а мои ответы — не диагноз и не лечение.\n\n" +
+  "/menu — главное меню\n" +
+  "/helper — поговорить о том, что волнует\n" +
+  "/soulsleep — разобрать сон\n" +
+  "/quiz — психологические квизы\n" +
+  "/profile — ваш профиль\n" +
+  "/my_profile — психологический профиль\n" +
+  "/settings — стиль моих ответов\n" +
+  "/deletecontext — забыть текущий разговор\n\n" +
+  "Если вам сейчас очень тяжело или есть угроза жизни — позвоните по бесплатному " +
+  "круглосуточному телефону доверия <b>8-800-2000-122</b> или в экстренную службу <b>112</b>.";
+
+export function helpScreen(): Screen {
+  return { text: HELP_TEXT, keyboard: new InlineKeyboard().text(BACK_TO_MENU, MENU.main) };
+}
+
+export function helpFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command("help", (ctx) => show(ctx, helpScreen(), { fresh: true }));
+  c.callbackQuery(MENU.help, async (ctx) => {
+    await ack(ctx);
+    await show(ctx, helpScreen());
+  });
+  return c;
+}

@@ -1,0 +1,88 @@
+// /profile: the user's card (name, age, gender, since when, subscription, style, activity) with
+// ways to edit the personal info, open style settings, the psychological profile and the
+// subscription. /my_profile: the psychological profile (an empty state until analysis exists).
+
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack, escapeHtml, type Screen, show } from "../ui.ts";
+import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
+import { usageCounts, type UserRecord } from "../../users/users.ts";
+import { DEFAULT_STYLE, describeStyle } from "../../style/style.ts";
+import { countDaily, statDate } from "../../stats/daily.ts";
+
+export const PROFILE = {
+  show: "profile:show",
+  edit: "profile:edit",
+  psychological: "profile:psy",
+  settings: "profile:settings",
+  subscription: "profile:sub",
+} as const;
+
+const GENDER = { female: "женский", male: "мужской" } as const;
+
+const DATE = new Intl.DateTimeFormat("ru-RU", {
+  timeZone: "Europe/Moscow",
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+});
+
+export function profileScreen(user: UserRecord, usage: { days: number; messages: number }): Screen {
+  const name = escapeHtml(user.display_name ?? user.first_name ?? "—");
+  const text = [
+    "👤 <b>Профиль</b>",
+    "",
+    `Имя: ${name}`,
+    `Возраст: ${user.age ?? "не указан"}`,
+    `Пол: ${user.gender ? GENDER[user.gender] : "не указан"}`,
+    `С нами с ${DATE.format(user.created_at)}`,
+    "Подписка: бесплатный доступ",
+    `Стиль ответов: ${describeStyle(DEFAULT_STYLE)}`,
+    `Активность: дней — ${usage.days}, сообщений — ${usage.messages}`,
+  ].join("\n");
+  const keyboard = new InlineKeyboard()
+    .text("✏️ Изменить данные", PROFILE.edit).text("🎨 Настройки стиля", PROFILE.settings).row()
+    .text("🧠 Психологический профиль", PROFILE.psychological).row()
+    .text("💳 Подписка", PROFILE.subscription).text(BACK_TO_MENU, MENU.main);
+  return { text, keyboard };
+}
+
+export async function showProfile(ctx: BotContext, opts: { fresh?: boolean } = {}) {
+  endFlow(ctx);
+  const { db, now } = ctx.services;
+  await show(ctx, profileScreen(ctx.user, await usageCounts(db, ctx.user.id)), opts);
+  await countDaily(db, statDate(now()), "profile");
+}
+
+function psychologicalScreen(back: "menu" | "profile"): Screen {
+  return {
+    text: "🧠 <b>Психологический профиль</b>\n\n" +
+      "Здесь появятся закономерности, которые я замечу в наших разговорах и квизах: " +
+      "повторяющиеся мысли, чувства и сценарии, с вашими же словами в подтверждение.\n\n" +
+      "Пока данных нет. Поговорите со мной или пройдите квиз — и профиль начнёт складываться.",
+    keyboard: back === "menu"
+      ? new InlineKeyboard().text(BACK_TO_MENU, MENU.main)
+      : new InlineKeyboard().text("⬅️ К профилю", PROFILE.show),
+  };
+}
+
+export function profileFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command("profile", (ctx) => showProfile(ctx, { fresh: true }));
+  for (const data of [MENU.profile, PROFILE.show]) {
+    c.callbackQuery(data, async (ctx) => {
+      await ack(ctx);
+      await showProfile(ctx);
+    });
+  }
+  c.command("my_profile", async (ctx) => {
+    endFlow(ctx);
+    await show(ctx, psychologicalScreen("menu"), { fresh: true });
+  });
+  c.callbackQuery(PROFILE.psychological, async (ctx) => {
+    endFlow(ctx);
+    await ack(ctx);
+    await show(ctx, psychologicalScreen("profile"));
+  });
+  return c;
+}

@@ -1,0 +1,56 @@
+// Middleware around every update from a person in a private chat: ignore other chats, answer
+// any button press a feature left unanswered, load or create the user's record and record the
+// day's activity, and note when the user blocks or unblocks the bot.
+
+import { Composer, type MiddlewareFn } from "grammy";
+import type { BotContext } from "./context.ts";
+import { setBlocked, touchUser } from "../users/users.ts";
+import { countDaily, recordActivity, statDate } from "../stats/daily.ts";
+
+/** Groups, channels, edited messages and inline queries are not conversations with us. */
+export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
+  if (ctx.editedMessage || ctx.chat?.type !== "private" || !ctx.from || ctx.from.is_bot) return;
+  await next();
+};
+
+/** Every callback query gets an answer, even when the feature that took it forgot. */
+export const answerLeftoverCallbacks: MiddlewareFn<BotContext> = async (ctx, next) => {
+  if (!ctx.callbackQuery) return await next();
+  let answered = false;
+  ctx.api.config.use((prev, method, payload, signal) => {
+    if (method === "answerCallbackQuery") answered = true;
+    return prev(method, payload, signal);
+  });
+  await next();
+  if (!answered) await ctx.answerCallbackQuery();
+};
+
+export function blockTracking(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.on("my_chat_member", async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status !== "kicked" && status !== "member") return;
+    const { db, now } = ctx.services;
+    const t = now();
+    const changed = await setBlocked(db, ctx.from.id, status === "kicked", t);
+    if (changed && status === "kicked") await countDaily(db, statDate(t), "blocked_users");
+  });
+  return c;
+}
+
+export const loadUser: MiddlewareFn<BotContext> = async (ctx, next) => {
+  const from = ctx.from!;
+  const { db, now } = ctx.services;
+  const t = now();
+  ctx.user = await db.transaction(async (tx) => {
+    const { user, inserted } = await touchUser(tx, from, t);
+    await recordActivity(tx, {
+      userId: from.id,
+      date: statDate(t),
+      newUser: inserted,
+      message: ctx.message !== undefined,
+    });
+    return user;
+  });
+  await next();
+};

@@ -1,0 +1,74 @@
+// Daily statistics: one statistic_day row per Moscow calendar date, only ever changed by atomic
+// upserts (no read-modify-write), and user_activity_day for distinct active users and retention.
+
+import type { Queryable } from "../db/db.ts";
+
+/** Counters a feature may increment; each is a statistic_day column (added by a migration). */
+export type DailyCounter = "onboarded" | "menu" | "profile" | "blocked_users";
+
+const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
+  "onboarded",
+  "menu",
+  "profile",
+  "blocked_users",
+]);
+
+const MOSCOW = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/Moscow",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The calendar date in Moscow as YYYY-MM-DD: the day statistics are counted in. */
+export function statDate(now: Date): string {
+  return MOSCOW.format(now);
+}
+
+/** Adds `by` to one counter of the day. */
+export async function countDaily(
+  db: Queryable,
+  date: string,
+  counter: DailyCounter,
+  by = 1,
+): Promise<void> {
+  if (!COUNTERS.has(counter)) throw new Error(`Unknown daily counter ${counter}`);
+  await db.query(
+    `INSERT INTO statistic_day (date, ${counter}) VALUES ($1, $2)
+     ON CONFLICT (date) DO UPDATE
+       SET ${counter} = statistic_day.${counter} + excluded.${counter}, updated_at = now()`,
+    [date, by],
+  );
+}
+
+export interface Activity {
+  userId: number;
+  date: string;
+  newUser: boolean;
+  /** The update is a message the user wrote (not a button tap). */
+  message: boolean;
+}
+
+/** Records one interaction: the user's day row, and the day's totals (new, active, events). */
+export async function recordActivity(db: Queryable, a: Activity): Promise<void> {
+  const msg = a.message ? 1 : 0;
+  const [day] = await db.query<{ first_today: boolean }>(
+    `INSERT INTO user_activity_day (user_id, date, events, messages) VALUES ($1, $2, 1, $3)
+     ON CONFLICT (user_id, date) DO UPDATE
+       SET events = user_activity_day.events + 1,
+           messages = user_activity_day.messages + excluded.messages
+     RETURNING (xmax = 0) AS first_today`,
+    [a.userId, a.date, msg],
+  );
+  await db.query(
+    `INSERT INTO statistic_day (date, new_users, active_users, events, messages)
+     VALUES ($1, $2, $3, 1, $4)
+     ON CONFLICT (date) DO UPDATE SET
+       new_users = statistic_day.new_users + excluded.new_users,
+       active_users = statistic_day.active_users + excluded.active_users,
+       events = statistic_day.events + 1,
+       messages = statistic_day.messages + excluded.messages,
+       updated_at = now()`,
+    [a.date, a.newUser ? 1 : 0, day?.first_today ? 1 : 0, msg],
+  );
+}

@@ -1,0 +1,146 @@
+// The users table: created on first contact, kept current with Telegram's profile fields, and
+// the onboarding answers (consent, name, age, gender) written as soon as each is given.
+
+import type { Queryable } from "../db/db.ts";
+
+export type Gender = "female" | "male";
+
+export interface UserRecord {
+  id: number;
+  username: string | null;
+  first_name: string | null;
+  display_name: string | null;
+  age: number | null;
+  gender: Gender | null;
+  source: string | null;
+  created_at: Date;
+  consent_at: Date | null;
+  onboarded_at: Date | null;
+  blocked_at: Date | null;
+}
+
+export interface TelegramPerson {
+  id: number;
+  username?: string;
+  first_name: string;
+  last_name?: string;
+  language_code?: string;
+}
+
+export const CONSENT_VERSION = "2026-11-24";
+export const AGE_MIN = 13;
+export const AGE_MAX = 100;
+export const NAME_MAX = 32;
+
+const COLUMNS = "id, username, first_name, display_name, age, gender, source, created_at, " +
+  "consent_at, onboarded_at, blocked_at";
+
+/** Creates the user on first contact or refreshes their Telegram fields; `inserted` tells which. */
+export async function touchUser(
+  db: Queryable,
+  p: TelegramPerson,
+  now: Date,
+): Promise<{ user: UserRecord; inserted: boolean }> {
+  const [row] = await db.query<UserRecord & { inserted: boolean }>(
+    `INSERT INTO users (id, username, first_name, last_name, language_code, created_at,
+                        updated_at, last_seen_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $6)
+     ON CONFLICT (id) DO UPDATE SET
+       username = excluded.username, first_name = excluded.first_name,
+       last_name = excluded.last_name, language_code = excluded.language_code,
+       last_seen_at = excluded.last_seen_at, blocked_at = NULL
+     RETURNING ${COLUMNS}, (xmax = 0) AS inserted`,
+    [p.id, p.username ?? null, p.first_name, p.last_name ?? null, p.language_code ?? null, now],
+  );
+  const { inserted, ...user } = row!;
+  return { user, inserted };
+}
+
+export async function getUser(db: Queryable, id: number): Promise<UserRecord | undefined> {
+  const [row] = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+  return row;
+}
+
+/** Records consent once; a second tap changes nothing. */
+export async function recordConsent(db: Queryable, id: number, now: Date): Promise<void> {
+  await db.query(
+    `UPDATE users SET consent_at = $2, consent_version = $3, updated_at = $2
+     WHERE id = $1 AND consent_at IS NULL`,
+    [id, now, CONSENT_VERSION],
+  );
+}
+
+/** Keeps the first source (deep-link payload) that brought the user. */
+export async function recordSource(db: Queryable, id: number, source: string): Promise<void> {
+  await db.query("UPDATE users SET source = $2 WHERE id = $1 AND source IS NULL", [id, source]);
+}
+
+export type ProfileField =
+  | { field: "display_name"; value: string }
+  | { field: "age"; value: number | null }
+  | { field: "gender"; value: Gender | null };
+
+export async function setProfileField(db: Queryable, id: number, f: ProfileField, now: Date) {
+  // The column name comes from the closed ProfileField union, never from input.
+  await db.query(`UPDATE users SET ${f.field} = $2, updated_at = $3 WHERE id = $1`, [
+    id,
+    f.value,
+    now,
+  ]);
+}
+
+/** Marks onboarding finished; true only the first time. */
+export async function finishOnboarding(db: Queryable, id: number, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    "UPDATE users SET onboarded_at = $2 WHERE id = $1 AND onboarded_at IS NULL RETURNING id",
+    [id, now],
+  );
+  return rows.length > 0;
+}
+
+/** The user blocked the bot (true) or came back (false); true when this changed anything. */
+export async function setBlocked(db: Queryable, id: number, blocked: boolean, now: Date) {
+  const rows = blocked
+    ? await db.query(
+      "UPDATE users SET blocked_at = $2 WHERE id = $1 AND blocked_at IS NULL RETURNING id",
+      [id, now],
+    )
+    : await db.query(
+      "UPDATE users SET blocked_at = NULL WHERE id = $1 AND blocked_at IS NOT NULL RETURNING id",
+      [id],
+    );
+  return rows.length > 0;
+}
+
+export async function usageCounts(db: Queryable, id: number) {
+  const [row] = await db.query<{ days: number; messages: number }>(
+    `SELECT count(*)::int AS days, coalesce(sum(messages), 0)::int AS messages
+     FROM user_activity_day WHERE user_id = $1`,
+    [id],
+  );
+  return row ?? { days: 0, messages: 0 };
+}
+
+/** Validates a name typed by the user; returns the cleaned name or undefined. */
+export function cleanName(text: string): string | undefined {
+  // deno-lint-ignore no-control-regex -- control characters are what we strip
+  const name = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
+  if (name.length < 1 || [...name].length > NAME_MAX || name.startsWith("/")) return undefined;
+  return name;
+}
+
+/** Reads a gender typed instead of tapped ("женский", "м", "мужчина"); undefined if unclear. */
+export function parseGender(text: string): Gender | undefined {
+  const t = text.trim().toLowerCase().replace(/[.!]+$/, "");
+  if (/^(ж|жен|женский|женщина|девушка|female|f)$/.test(t)) return "female";
+  if (/^(м|муж|мужской|мужчина|парень|male|m)$/.test(t)) return "male";
+  return undefined;
+}
+
+/** Parses an age typed by the user ("30", "30 лет"); undefined when not a sane age. */
+export function parseAge(text: string): number | undefined {
+  const m = /^\s*(\d{1,3})\s*(лет|год|года|y|yo|years)?\.?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const age = Number(m[1]);
+  return age >= AGE_MIN && age <= AGE_MAX ? age : undefined;
+}
