@@ -6,6 +6,7 @@ import type { Logger } from "../log.ts";
 import type { Db } from "../db/db.ts";
 import type { UserRecord } from "../users/users.ts";
 import type { Flag } from "../flags.ts";
+import type { QuizCategory } from "../quiz/categories.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -22,7 +23,7 @@ export interface SessionData {
   /** The message showing the flow's current screen, to tell a double tap from a stale button. */
   screen?: number;
   /** A quiz category from a deep link, shown once onboarding is done. */
-  pendingQuiz?: string;
+  pendingQuiz?: QuizCategory;
 }
 
 export interface BotServices {

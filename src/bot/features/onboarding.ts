@@ -10,16 +10,16 @@ import { endFlow, showMenu } from "./menu.ts";
 import { PROFILE, showProfile } from "./profile.ts";
 import { quizIntroScreen } from "./sections.ts";
 import { STALE_BUTTON } from "./fallback.ts";
-import { quizFromPayload } from "../../quiz/categories.ts";
+import { isQuizCategory, quizFromPayload } from "../../quiz/categories.ts";
 import {
   AGE_MAX,
   AGE_MIN,
   cleanName,
   finishOnboarding,
-  type Gender,
   NAME_MAX,
   parseAge,
   parseGender,
+  type ProfileField,
   recordConsent,
   recordSource,
   setProfileField,
@@ -122,25 +122,22 @@ async function finish(ctx: BotContext) {
   const t = now();
   if (await finishOnboarding(db, ctx.user.id, t)) await countDaily(db, statDate(t), "onboarded");
   const quiz = ctx.session.pendingQuiz;
-  const name = escapeHtml(ctx.user.display_name ?? ctx.user.first_name ?? "");
-  const greeting = texts.done(name);
+  const greeting = texts.done(escapeHtml(ctx.user.display_name ?? ctx.user.first_name ?? ""));
   const fresh = !ctx.callbackQuery;
-  if (quiz && quizFromPayload(`quiz_${quiz}`)) {
+  if (quiz && isQuizCategory(quiz)) {
     endFlow(ctx);
-    const intro = quizIntroScreen(quizFromPayload(`quiz_${quiz}`)!);
+    const intro = quizIntroScreen(quiz);
     await show(ctx, { ...intro, text: `${greeting}\n\n${intro.text}` }, { fresh });
   } else {
     await showMenu(ctx, { fresh, greeting });
   }
 }
 
-async function save(ctx: BotContext, field: "display_name", value: string): Promise<void>;
-async function save(ctx: BotContext, field: "age", value: number | null): Promise<void>;
-async function save(ctx: BotContext, field: "gender", value: Gender | null): Promise<void>;
-async function save(ctx: BotContext, field: "display_name" | "age" | "gender", value: unknown) {
+/** Saves one answer and keeps the user's record in this update current. */
+async function save(ctx: BotContext, answer: ProfileField) {
   const { db, now } = ctx.services;
-  await setProfileField(db, ctx.user.id, { field, value } as never, now());
-  (ctx.user as unknown as Record<string, unknown>)[field] = value;
+  await setProfileField(db, ctx.user.id, answer, now());
+  Object.assign(ctx.user, { [answer.field]: answer.value });
 }
 
 /** A button of step `step` counts only while the chat is on that step. */
@@ -192,7 +189,7 @@ export function onboardingFeature(): Composer<BotContext> {
     onStep("name", async (ctx) => {
       const name = defaultName(ctx);
       if (!name) return await goTo(ctx, "name", { hint: texts.badName(NAME_MAX) });
-      await save(ctx, "display_name", name);
+      await save(ctx, { field: "display_name", value: name });
       await goTo(ctx, "age");
     }),
   );
@@ -206,7 +203,7 @@ export function onboardingFeature(): Composer<BotContext> {
   c.callbackQuery(
     OB.ageSkip,
     onStep("age", async (ctx) => {
-      await save(ctx, "age", null);
+      await save(ctx, { field: "age", value: null });
       await goTo(ctx, "gender");
     }),
   );
@@ -220,7 +217,7 @@ export function onboardingFeature(): Composer<BotContext> {
     c.callbackQuery(
       data,
       onStep("gender", async (ctx) => {
-        await save(ctx, "gender", gender);
+        await save(ctx, { field: "gender", value: gender });
         await finish(ctx);
       }),
     );
@@ -243,7 +240,7 @@ export function onboardingFeature(): Composer<BotContext> {
       if (step === "name" && text !== undefined) {
         const name = cleanName(text);
         if (!name) return await goTo(ctx, "name", { hint: texts.badName(NAME_MAX), fresh: true });
-        await save(ctx, "display_name", name);
+        await save(ctx, { field: "display_name", value: name });
         return await goTo(ctx, "age", { fresh: true });
       }
       if (step === "age" && text !== undefined) {
@@ -251,12 +248,12 @@ export function onboardingFeature(): Composer<BotContext> {
         if (age === undefined) {
           return await goTo(ctx, "age", { hint: texts.badAge(AGE_MIN, AGE_MAX), fresh: true });
         }
-        await save(ctx, "age", age);
+        await save(ctx, { field: "age", value: age });
         return await goTo(ctx, "gender", { fresh: true });
       }
       const gender = step === "gender" && text !== undefined ? parseGender(text) : undefined;
       if (gender) {
-        await save(ctx, "gender", gender);
+        await save(ctx, { field: "gender", value: gender });
         return await finish(ctx);
       }
       const hint = step === "name" || step === "age"
