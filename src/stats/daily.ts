@@ -4,13 +4,23 @@
 import type { Queryable } from "../db/db.ts";
 
 /** Counters a feature may increment; each is a statistic_day column (added by a migration). */
-export type DailyCounter = "onboarded" | "menu" | "profile" | "blocked_users";
+export type DailyCounter =
+  | "onboarded"
+  | "menu"
+  | "profile"
+  | "blocked_users"
+  | "helper"
+  | "soulsleep"
+  | "settings";
 
 const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "onboarded",
   "menu",
   "profile",
   "blocked_users",
+  "helper",
+  "soulsleep",
+  "settings",
 ]);
 
 const MOSCOW = new Intl.DateTimeFormat("en-CA", {
