@@ -23,10 +23,15 @@ export interface TestBot extends AsyncDisposable {
 /** The fixed "now" of offline tests: 24 Nov 2026, 12:00 in Moscow. */
 export const TEST_NOW = "2026-11-24T09:00:00Z";
 
+/** Feature flags of the bot under test; all on unless a test says otherwise. */
+export interface TestFlags {
+  enableStyleSettings: Flag;
+}
+
 export interface TestBotOptions {
   delayMs?: (call: ApiCall) => number;
   db?: TestDb;
-  styleSettings?: Flag;
+  flags?: Partial<TestFlags>;
   now?: () => Date;
 }
 
@@ -39,7 +44,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     db,
     log,
     botInfo: BOT_INFO,
-    flags: { enableStyleSettings: opts.styleSettings ?? { mode: "on" } },
+    flags: { enableStyleSettings: { mode: "on" }, ...opts.flags },
     now: opts.now ?? (() => new Date(TEST_NOW)),
   });
   const api = recordApi(bot, { delayMs: opts.delayMs });

@@ -7,10 +7,13 @@
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised)
 //   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
+//   config.json   — optional settings of the bot under test: {"flags": {"enableStyleSettings": "off"}}
+//                   (flag values as in the environment: true, false, 25%)
 // With UPDATE_GOLDEN=1 expected.json is rewritten instead of compared.
 
 import type { Update } from "grammy/types";
-import { startTestBot } from "./bot.ts";
+import { startTestBot, type TestFlags } from "./bot.ts";
+import { parseFlag } from "../../src/flags.ts";
 import { ALICE, type ApiCall, BOB, type Person, Updates } from "./telegram.ts";
 import { type ScriptedResponse, startOpenAiMock } from "./openai_mock.ts";
 
@@ -55,6 +58,20 @@ export interface ScenarioResult {
   errorLines: string[];
 }
 
+export interface ScenarioConfig {
+  flags?: Partial<Record<keyof TestFlags, string>>;
+}
+
+function parseFlags(raw: Partial<Record<keyof TestFlags, string>>): Partial<TestFlags> {
+  const out: Partial<TestFlags> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const flag = parseFlag(value);
+    if (!flag) throw new Error(`config.json: flag ${key}=${value} is not true, false or N%`);
+    out[key as keyof TestFlags] = flag;
+  }
+  return out;
+}
+
 export async function listScenarios(): Promise<string[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(SCENARIOS_DIR)) if (e.isDirectory) names.push(e.name);
@@ -76,9 +93,10 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   if (!inputs) throw new Error(`Scenario ${name} has no updates.json`);
   const script = await readJson<ScriptedResponse[]>(new URL("openai.json", dir)) ?? [];
   const checks = await readJson<DbCheck[]>(new URL("db.json", dir)) ?? [];
+  const config = await readJson<ScenarioConfig>(new URL("config.json", dir)) ?? {};
   await using openai = await startOpenAiMock();
   openai.script(...script);
-  await using bot = await startTestBot();
+  await using bot = await startTestBot({ flags: parseFlags(config.flags ?? {}) });
   const builder = new Updates();
   const exchanges: Exchange[] = [];
   for (const input of inputs) {

@@ -120,7 +120,7 @@ Deno.test("every menu and profile button has a handler", async () => {
 });
 
 Deno.test("with ENABLE_STYLE_SETTINGS off, style settings say they are unavailable", async () => {
-  await using t = await startTestBot({ styleSettings: { mode: "off" } });
+  await using t = await startTestBot({ flags: { enableStyleSettings: { mode: "off" } } });
   const u = new Updates();
   await onboarded(t, u);
   await t.send(u.command(ALICE, "/settings"), u.callback(ALICE, MENU.settings, 101));
