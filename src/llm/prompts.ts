@@ -1,0 +1,141 @@
+// Prompt composition for the assistants (pure): the role, the user's style, what the user told
+// us, relevant patterns, the user's own recent words (the only quotable ones), safety rules, and
+// as much recent history as fits the token budget — so a prompt never grows without limit.
+
+import type { ChatMessage } from "./llm.ts";
+import { messageTokens } from "./tokens.ts";
+import type { Length, Personality, Style, Tone } from "../style/style.ts";
+import type { Gender } from "../users/users.ts";
+
+export type Assistant = "helper" | "soulsleep";
+
+export interface PromptInput {
+  assistant: Assistant;
+  style: Style;
+  user: { name?: string | null; age?: number | null; gender?: Gender | null };
+  /** Short descriptions of the user's relevant patterns (pattern analysis), if any. */
+  patterns?: string[];
+  /** Earlier turns of this assistant's conversation, oldest first. */
+  history: ChatMessage[];
+  /** The message to answer. */
+  message: string;
+  /** Upper bound of the whole prompt, in tokens. */
+  budget: number;
+}
+
+export interface Prompt {
+  messages: ChatMessage[];
+  inputTokens: number;
+  /** History turns left out to stay within the budget. */
+  droppedTurns: number;
+  maxOutputTokens: number;
+}
+
+const ROLES: Record<Assistant, string> = {
+  helper: "Ты — SoulNear, тёплый и вдумчивый собеседник для самоанализа. Ты помогаешь человеку " +
+    "проговорить чувства и ситуации, мягко замечать повторяющиеся мысли, реакции и сценарии и " +
+    "самому находить следующий шаг. Ты внимательно слушаешь, отражаешь услышанное своими словами, " +
+    "задаёшь точные вопросы и не спешишь с советами. Заканчивай ответ одним открытым вопросом.",
+  soulsleep: "Ты — SoulNear, спокойный собеседник для работы со снами. Ты помогаешь человеку " +
+    "исследовать сон: образы, чувства во сне и после пробуждения, связи с тем, что происходит в " +
+    "его жизни. Ты предлагаешь возможные прочтения как гипотезы, а не толкования из сонника, и " +
+    "помогаешь человеку найти свой смысл. Заканчивай ответ одним вопросом о сне или о чувствах.",
+};
+
+const TONES: Record<Tone, string> = {
+  formal: "Тон формальный: сдержанно, уважительно, деловым языком, без шуток и сленга.",
+  friendly: "Тон дружелюбный: тепло, просто и по-человечески.",
+  ironic:
+    "Тон ироничный: лёгкая добрая ирония там, где она уместна, но никогда над болью человека.",
+  motivating:
+    "Тон мотивирующий: поддерживай, подчёркивай сильные стороны и возможность действовать.",
+};
+
+const PERSONALITIES: Record<Personality, string> = {
+  mentor: "Роль — наставник: делись взглядом со стороны и опытом, бережно направляй.",
+  friend: "Роль — друг: будь рядом на равных, поддерживай и слушай.",
+  coach: "Роль — коуч: помогай сформулировать цель и конкретные шаги, делай акцент на действиях.",
+};
+
+const LENGTHS: Record<Length, { rule: string; maxTokens: number }> = {
+  brief: { rule: "Длина — кратко: не больше двух коротких абзацев.", maxTokens: 350 },
+  medium: { rule: "Длина — средне: два-три абзаца.", maxTokens: 800 },
+  detailed: {
+    rule: "Длина — подробно: четыре абзаца или больше, с примерами из жизни.",
+    maxTokens: 1600,
+  },
+};
+
+const SAFETY = "Правила: ты ИИ, а не психолог и не врач — не ставь диагнозов, не называй " +
+  "расстройств, не советуй лекарства. Если человек говорит об угрозе жизни или здоровью, мягко " +
+  "предложи обратиться к специалисту или позвонить по телефону доверия 8-800-2000-122 (бесплатно, " +
+  "круглосуточно) или 112. Не выдумывай факты о человеке. Форматирование: Telegram; можно " +
+  "выделять **жирным** и делать короткие списки, без заголовков и таблиц.";
+
+const QUOTE_RULE = "Если цитируешь человека, цитируй дословно и только из этих его сообщений:";
+const QUOTED_MESSAGES = 3;
+const QUOTE_CHARS = 300;
+
+export function lengthRule(length: Length): { rule: string; maxTokens: number } {
+  return LENGTHS[length];
+}
+
+function aboutUser(u: PromptInput["user"]): string | undefined {
+  const facts: string[] = [];
+  if (u.name) facts.push(`обращайся к человеку по имени «${u.name}»`);
+  if (u.age) facts.push(`возраст — ${u.age}`);
+  if (u.gender) {
+    facts.push(`пол — ${u.gender === "female" ? "женский" : "мужской"} (учитывай в окончаниях)`);
+  }
+  return facts.length ? `О человеке: ${facts.join("; ")}.` : undefined;
+}
+
+function quotable(input: PromptInput): string {
+  const own = [
+    ...input.history.filter((m) => m.role === "user").map((m) => m.content),
+    input.message,
+  ]
+    .slice(-QUOTED_MESSAGES)
+    .map((t) => `— «${t.length > QUOTE_CHARS ? t.slice(0, QUOTE_CHARS) + "…" : t}»`);
+  return `${QUOTE_RULE}\n${own.join("\n")}`;
+}
+
+export function systemPrompt(input: PromptInput): string {
+  const { style } = input;
+  const parts = [
+    ROLES[input.assistant],
+    `Стиль ответа (важнее всего): ${TONES[style.tone]} ${PERSONALITIES[style.personality]} ` +
+    LENGTHS[style.length].rule,
+    aboutUser(input.user),
+    input.patterns?.length
+      ? `Замеченные закономерности (упоминай не больше одной и только если она к месту):\n` +
+        input.patterns.map((p) => `• ${p}`).join("\n")
+      : undefined,
+    quotable(input),
+    SAFETY,
+  ];
+  return parts.filter((p): p is string => p !== undefined).join("\n\n");
+}
+
+/** Builds the messages: system, then the newest history turns that fit, then the message. */
+export function composePrompt(input: PromptInput): Prompt {
+  const system: ChatMessage = { role: "system", content: systemPrompt(input) };
+  const message: ChatMessage = { role: "user", content: input.message };
+  let used = messageTokens(system) + messageTokens(message);
+  const kept: ChatMessage[] = [];
+  for (let i = input.history.length - 1; i >= 0; i--) {
+    const turn = input.history[i]!;
+    const cost = messageTokens(turn);
+    if (used + cost > input.budget) break;
+    used += cost;
+    kept.unshift(turn);
+  }
+  // A conversation shown to the model starts with the user's words, not a dangling reply.
+  while (kept[0]?.role === "assistant") used -= messageTokens(kept.shift()!);
+  return {
+    messages: [system, ...kept, message],
+    inputTokens: used,
+    droppedTurns: input.history.length - kept.length,
+    maxOutputTokens: LENGTHS[input.style.length].maxTokens,
+  };
+}
