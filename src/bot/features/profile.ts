@@ -7,7 +7,8 @@ import type { BotContext } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
 import { usageCounts, type UserRecord } from "../../users/users.ts";
-import { DEFAULT_STYLE, describeStyle } from "../../style/style.ts";
+import { describeStyle, type Style } from "../../style/style.ts";
+import { getStyle } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
 
 export const PROFILE = {
@@ -18,6 +19,8 @@ export const PROFILE = {
   subscription: "profile:sub",
 } as const;
 
+export const BACK_TO_PROFILE = "⬅️ К профилю";
+
 const GENDER = { female: "женский", male: "мужской" } as const;
 
 const DATE = new Intl.DateTimeFormat("ru-RU", {
@@ -27,7 +30,11 @@ const DATE = new Intl.DateTimeFormat("ru-RU", {
   year: "numeric",
 });
 
-export function profileScreen(user: UserRecord, usage: { days: number; messages: number }): Screen {
+export function profileScreen(
+  user: UserRecord,
+  style: Style,
+  usage: { days: number; messages: number },
+): Screen {
   const name = escapeHtml(user.display_name ?? user.first_name ?? "—");
   const text = [
     "👤 <b>Профиль</b>",
@@ -37,7 +44,7 @@ export function profileScreen(user: UserRecord, usage: { days: number; messages:
     `Пол: ${user.gender ? GENDER[user.gender] : "не указан"}`,
     `С нами с ${DATE.format(user.created_at)}`,
     "Подписка: бесплатный доступ",
-    `Стиль ответов: ${describeStyle(DEFAULT_STYLE)}`,
+    `Стиль ответов: ${describeStyle(style)}`,
     `Активность: дней — ${usage.days}, сообщений — ${usage.messages}`,
   ].join("\n");
   const keyboard = new InlineKeyboard()
@@ -50,7 +57,9 @@ export function profileScreen(user: UserRecord, usage: { days: number; messages:
 export async function showProfile(ctx: BotContext, opts: { fresh?: boolean } = {}) {
   endFlow(ctx);
   const { db, now } = ctx.services;
-  await show(ctx, profileScreen(ctx.user, await usageCounts(db, ctx.user.id)), opts);
+  const style = await getStyle(db, ctx.user.id);
+  const usage = await usageCounts(db, ctx.user.id);
+  await show(ctx, profileScreen(ctx.user, style, usage), opts);
   await countDaily(db, statDate(now()), "profile");
 }
 
@@ -62,7 +71,7 @@ function psychologicalScreen(back: "menu" | "profile"): Screen {
       "Пока данных нет. Поговорите со мной или пройдите квиз — и профиль начнёт складываться.",
     keyboard: back === "menu"
       ? new InlineKeyboard().text(BACK_TO_MENU, MENU.main)
-      : new InlineKeyboard().text("⬅️ К профилю", PROFILE.show),
+      : new InlineKeyboard().text(BACK_TO_PROFILE, PROFILE.show),
   };
 }
 
