@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 import { describeFlag, type Flag, FLAG_FORMS, parseFlag } from "./flags.ts";
 import type { LogFormat, LogLevel } from "./log.ts";
+import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from "./llm/pricing.ts";
 
 export type RequiredSecret = "BOT_TOKEN" | "OPENAI_API_KEY";
 export interface LoadConfigOptions {
@@ -38,6 +39,11 @@ export interface Config {
     readonly model: string;
     readonly analysisModel: string;
     readonly timeoutMs: number;
+    readonly maxRetries: number;
+    /** USD per 1M input/output tokens by model: the defaults with OPENAI_PRICES over them. */
+    readonly prices: PriceTable;
+    /** Upper bound of one answer's prompt (system, history, message), in tokens. */
+    readonly promptTokenBudget: number;
   };
   readonly database: DatabaseConfig;
   readonly flags: { readonly [K in FlagKey]: Flag };
@@ -83,7 +89,8 @@ export function configSummary(config: Config): string[] {
     `OPENAI_API_KEY: ${set(openai.apiKey)}`,
     `OPENAI_BASE_URL: ${openai.baseUrl ? redactUrl(openai.baseUrl) : "default (OpenAI)"}`,
     `OPENAI_MODEL: ${openai.model}, analysis: ${openai.analysisModel}`,
-    `OPENAI_TIMEOUT_MS: ${openai.timeoutMs}`,
+    `OPENAI_TIMEOUT_MS: ${openai.timeoutMs}, OPENAI_MAX_RETRIES: ${openai.maxRetries}`,
+    `PROMPT_TOKEN_BUDGET: ${openai.promptTokenBudget}`,
     database.kind === "postgres"
       ? `database: postgres ${database.display}`
       : `database: embedded (PGlite) at ${database.dataDir}`,
@@ -135,6 +142,11 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     OPENAI_MODEL: field((v) => v ?? "gpt-4o-mini"),
     OPENAI_ANALYSIS_MODEL: field((v) => v ?? "gpt-4o"),
     OPENAI_TIMEOUT_MS: field(int("OPENAI_TIMEOUT_MS", 30_000, 1, 3_600_000, "milliseconds")),
+    OPENAI_MAX_RETRIES: field(int("OPENAI_MAX_RETRIES", 2, 0, 10, "retries after a failure")),
+    OPENAI_PRICES: field(prices),
+    PROMPT_TOKEN_BUDGET: field(
+      int("PROMPT_TOKEN_BUDGET", 6000, 1000, 200_000, "tokens of prompt per answer"),
+    ),
     DATABASE_URL: field(databaseUrl),
     POSTGRES_HOST: field((v) => v),
     POSTGRES_PORT: field(int("POSTGRES_PORT", 5432, 1, 65535, "a TCP port")),
@@ -187,6 +199,9 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         model: c.OPENAI_MODEL,
         analysisModel: c.OPENAI_ANALYSIS_MODEL,
         timeoutMs: c.OPENAI_TIMEOUT_MS,
+        maxRetries: c.OPENAI_MAX_RETRIES,
+        prices: c.OPENAI_PRICES,
+        promptTokenBudget: c.PROMPT_TOKEN_BUDGET,
       },
       database: c.DATABASE_URL.state === "set"
         ? { kind: "postgres", url: c.DATABASE_URL.url, display: c.DATABASE_URL.display }
@@ -283,6 +298,16 @@ function url<D extends string | undefined>(name: string, fallback: D) {
     report(`${show(name, v)} is not a valid URL: use an http(s) address like ${example}`);
     return fallback;
   };
+}
+
+function prices(v: string | undefined, report: Report): PriceTable {
+  if (v === undefined) return DEFAULT_PRICES;
+  try {
+    return { ...DEFAULT_PRICES, ...parsePriceTable(v) };
+  } catch (err) {
+    report(`OPENAI_PRICES is not valid: ${(err as Error).message}`);
+    return DEFAULT_PRICES;
+  }
 }
 
 function int(name: string, fallback: number, min: number, max: number, what: string) {

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { type Config, configSummary, FLAG_NAMES, isSecretName, loadConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
+import { DEFAULT_PRICES } from "./llm/pricing.ts";
 
 const TOKEN = "987654:AAFakeBotTokenZebra_Quokka-0042";
 const OPENAI_KEY = "sk-fake-openai-key-PLATYPUS-777";
@@ -40,6 +41,9 @@ Deno.test("an empty environment gives the defaults", () => {
       model: "gpt-4o-mini",
       analysisModel: "gpt-4o",
       timeoutMs: 30000,
+      maxRetries: 2,
+      prices: DEFAULT_PRICES,
+      promptTokenBudget: 6000,
     },
     database: { kind: "pglite", dataDir: "./data/local" },
     flags: {
@@ -396,4 +400,12 @@ Deno.test(".env.example is valid once its two placeholders are filled in", async
   }, { require: ["BOT_TOKEN", "OPENAI_API_KEY"] });
   assert.equal(config.database.kind, "pglite");
   for (const name of Object.values(FLAG_NAMES)) assert.ok(name in example, `${name} documented`);
+});
+
+Deno.test("OPENAI_PRICES overrides the default price table, and a bad table is named", () => {
+  const config = loadConfig({ OPENAI_PRICES: '{"my-local-model": [0, 0], "gpt-4o": [2, 8]}' });
+  assert.deepEqual(config.openai.prices["my-local-model"], [0, 0]);
+  assert.deepEqual(config.openai.prices["gpt-4o"], [2, 8]);
+  assert.deepEqual(config.openai.prices["gpt-4o-mini"], DEFAULT_PRICES["gpt-4o-mini"]);
+  assert.throws(() => loadConfig({ OPENAI_PRICES: "{oops" }), /OPENAI_PRICES is not valid/);
 });

@@ -12,7 +12,7 @@
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
 //  11. onboarding, help — /start and the steps; /help works before consent
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — menu, profile, sections
+//  13. features         — menu, profile, style settings, sections
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -24,7 +24,13 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import type { Db } from "../db/db.ts";
 import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
-import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
+import {
+  type AiSettings,
+  type BotContext,
+  type BotServices,
+  chatKey,
+  type SessionData,
+} from "./context.ts";
 import { dedupeUpdates } from "./dedupe.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
@@ -34,9 +40,12 @@ import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
 import { helpFeature } from "./features/help.ts";
 import { menuFeature } from "./features/menu.ts";
 import { profileFeature } from "./features/profile.ts";
+import { settingsFeature } from "./features/settings.ts";
 import { sectionsFeature } from "./features/sections.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import type { Flag } from "../flags.ts";
+import type { Llm } from "../llm/llm.ts";
+import { chatFeature } from "./features/chat.ts";
 
 export interface BotDeps {
   token: string;
@@ -47,6 +56,8 @@ export interface BotDeps {
   botInfo?: UserFromGetMe;
   recordPath?: string;
   flags: { enableStyleSettings: Flag };
+  llm: Llm;
+  ai: AiSettings;
   now?: () => Date;
 }
 
@@ -79,6 +90,8 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     db: deps.db,
     now: deps.now ?? (() => new Date()),
     flags: deps.flags,
+    llm: deps.llm,
+    ai: deps.ai,
   };
   bot.use((ctx, next) => {
     ctx.services = services;
@@ -89,7 +102,8 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(loadUser);
   bot.use(onboardingFeature(), helpFeature());
   bot.use(requireConsent);
-  bot.use(menuFeature(), profileFeature(), sectionsFeature());
+  bot.use(menuFeature(), profileFeature(), settingsFeature(), chatFeature());
+  bot.use(sectionsFeature());
   bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));
   return { bot, inFlight };

@@ -7,6 +7,9 @@ import type { Db } from "../db/db.ts";
 import type { UserRecord } from "../users/users.ts";
 import type { Flag } from "../flags.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
+import type { Llm } from "../llm/llm.ts";
+import type { PriceTable } from "../llm/pricing.ts";
+import type { Assistant } from "../llm/prompts.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -16,7 +19,9 @@ export type OnboardingStep = "consent" | "name" | "age" | "gender";
  */
 export interface SessionData {
   /** The flow the chat is in; undefined means no flow (menus are stateless). */
-  flow?: "onboarding";
+  flow?: "onboarding" | "chat";
+  /** In a chat: which assistant answers. */
+  assistant?: Assistant;
   step?: OnboardingStep;
   /** Onboarding re-run from the profile ("edit info"): ends at the profile card. */
   edit?: boolean;
@@ -26,10 +31,21 @@ export interface SessionData {
   pendingQuiz?: QuizCategory;
 }
 
+export interface AiSettings {
+  model: string;
+  promptTokenBudget: number;
+  prices: PriceTable;
+  useChatCompletion: Flag;
+  /** Least time between two edits of an answer being streamed (Telegram: ~1 edit/s). */
+  streamEditMs: number;
+}
+
 export interface BotServices {
   db: Db;
   now: () => Date;
   flags: { enableStyleSettings: Flag };
+  llm: Llm;
+  ai: AiSettings;
 }
 
 export interface AppFlavor {

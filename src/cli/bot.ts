@@ -7,6 +7,7 @@ import { FLAG_NAMES } from "../config.ts";
 import { openDatabase } from "../db/connect.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createBot } from "../bot/bot.ts";
+import { createOpenAiLlm } from "../llm/openai.ts";
 import { pruneProcessedUpdates } from "../bot/dedupe.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -88,6 +89,20 @@ export const command: Command = {
         log,
         recordPath: values.record,
         flags: config.flags,
+        llm: createOpenAiLlm({
+          apiKey: config.openai.apiKey,
+          baseUrl: config.openai.baseUrl,
+          timeoutMs: config.openai.timeoutMs,
+          maxRetries: config.openai.maxRetries,
+          log,
+        }),
+        ai: {
+          model: config.openai.model,
+          promptTokenBudget: config.openai.promptTokenBudget,
+          prices: config.openai.prices,
+          useChatCompletion: config.flags.useChatCompletion,
+          streamEditMs: 1000,
+        },
       });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);

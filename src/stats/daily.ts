@@ -82,3 +82,21 @@ export async function recordActivity(db: Queryable, a: Activity): Promise<void> 
     [a.date, a.newUser ? 1 : 0, day?.first_today ? 1 : 0, msg],
   );
 }
+
+/** One message to an assistant: the user's daily count (the free tier reads it) and the day's. */
+export async function countAssistantMessage(
+  db: Queryable,
+  userId: number,
+  date: string,
+  assistant: "helper" | "soulsleep",
+): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `INSERT INTO user_activity_day (user_id, date, assistant_messages) VALUES ($1, $2, 1)
+     ON CONFLICT (user_id, date) DO UPDATE
+       SET assistant_messages = user_activity_day.assistant_messages + 1
+     RETURNING assistant_messages AS n`,
+    [userId, date],
+  );
+  await countDaily(db, date, assistant);
+  return row!.n;
+}

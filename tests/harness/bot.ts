@@ -6,6 +6,8 @@ import type { BotContext } from "../../src/bot/context.ts";
 import type { Update } from "grammy/types";
 import { createBot } from "../../src/bot/bot.ts";
 import type { Flag } from "../../src/flags.ts";
+import { createOpenAiLlm } from "../../src/llm/openai.ts";
+import { DEFAULT_PRICES } from "../../src/llm/pricing.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { freshDb, type TestDb } from "./db.ts";
 import { type ApiCall, BOT_INFO, recordApi, type Recorder, TEST_TOKEN } from "./telegram.ts";
@@ -26,6 +28,7 @@ export const TEST_NOW = "2026-11-24T09:00:00Z";
 /** Feature flags of the bot under test; all on unless a test says otherwise. */
 export interface TestFlags {
   enableStyleSettings: Flag;
+  useChatCompletion: Flag;
 }
 
 export interface TestBotOptions {
@@ -33,6 +36,11 @@ export interface TestBotOptions {
   db?: TestDb;
   flags?: Partial<TestFlags>;
   now?: () => Date;
+  /** The OpenAI mock's base URL (scenarios start one). */
+  openaiBaseUrl?: string;
+  openaiTimeoutMs?: number;
+  openaiMaxRetries?: number;
+  streamEditMs?: number;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -45,6 +53,23 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     log,
     botInfo: BOT_INFO,
     flags: { enableStyleSettings: { mode: "on" }, ...opts.flags },
+    llm: createOpenAiLlm({
+      // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
+      baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
+      apiKey: "sk-test",
+      timeoutMs: opts.openaiTimeoutMs ?? 5_000,
+      maxRetries: opts.openaiMaxRetries ?? 0,
+      log,
+    }),
+    ai: {
+      model: "gpt-4o-mini",
+      promptTokenBudget: 6000,
+      prices: DEFAULT_PRICES,
+      useChatCompletion: opts.flags?.useChatCompletion ?? { mode: "on" },
+      // Only the first text and the final answer are shown, so golden files do not depend on
+      // timing; stream_reply tests cover throttled edits.
+      streamEditMs: opts.streamEditMs ?? 3_600_000,
+    },
     now: opts.now ?? (() => new Date(TEST_NOW)),
   });
   const api = recordApi(bot, { delayMs: opts.delayMs });

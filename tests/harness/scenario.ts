@@ -5,7 +5,8 @@
 //                   {"user":"alice","media":"sticker"}, {"user":"alice","edited":"…"},
 //                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"}
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
-//   expected.json — per input, the Bot API calls the bot made (normalised)
+//   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
+//                   sent to OpenAI (path and body), so prompts are reviewed like code
 //   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
 //   config.json   — optional settings of the bot under test: {"flags": {"enableStyleSettings": "off"}}
 //                   (flag values as in the environment: true, false, 25%)
@@ -42,6 +43,7 @@ export type Step =
 export interface Exchange {
   input: unknown;
   calls: ApiCall[];
+  openai?: Array<{ path: string; body: unknown }>;
 }
 
 export interface DbCheck {
@@ -60,6 +62,8 @@ export interface ScenarioResult {
 
 export interface ScenarioConfig {
   flags?: Partial<Record<keyof TestFlags, string>>;
+  openaiTimeoutMs?: number;
+  openaiMaxRetries?: number;
 }
 
 function parseFlags(raw: Partial<Record<keyof TestFlags, string>>): Partial<TestFlags> {
@@ -96,14 +100,23 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   const config = await readJson<ScenarioConfig>(new URL("config.json", dir)) ?? {};
   await using openai = await startOpenAiMock();
   openai.script(...script);
-  await using bot = await startTestBot({ flags: parseFlags(config.flags ?? {}) });
+  await using bot = await startTestBot({
+    flags: parseFlags(config.flags ?? {}),
+    openaiBaseUrl: openai.baseUrl,
+    openaiTimeoutMs: config.openaiTimeoutMs,
+    openaiMaxRetries: config.openaiMaxRetries,
+  });
   const builder = new Updates();
   const exchanges: Exchange[] = [];
   for (const input of inputs) {
     const before = bot.api.calls.length;
+    const asked = openai.requests.length;
     const update = "update_id" in input ? input : toUpdate(builder, input, bot.api.calls);
     await bot.handle(update);
-    exchanges.push({ input, calls: normalise(bot.api.calls.slice(before)) });
+    const exchange: Exchange = { input, calls: normalise(bot.api.calls.slice(before)) };
+    const requests = openai.requests.slice(asked).map((r) => ({ path: r.path, body: r.body }));
+    if (requests.length) exchange.openai = requests;
+    exchanges.push(exchange);
   }
   const db: DbCheck[] = [];
   for (const check of checks) {

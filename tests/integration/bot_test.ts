@@ -11,7 +11,7 @@ import { registerCommands } from "../../src/bot/polling.ts";
 import { OB } from "../../src/bot/features/onboarding.ts";
 import { MENU } from "../../src/bot/features/menu.ts";
 import { PROFILE } from "../../src/bot/features/profile.ts";
-import { STYLE_UNAVAILABLE } from "../../src/bot/features/sections.ts";
+import { STYLE_UNAVAILABLE } from "../../src/bot/features/settings.ts";
 
 Deno.test("/start answers and the chat's dialog state is stored in aiogram_states", async () => {
   await using t = await startTestBot();

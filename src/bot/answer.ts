@@ -1,0 +1,96 @@
+// Answers one message in an assistant chat: composes the prompt (style, user, history within the
+// token budget), streams the model's answer into the chat, enforces the brief length, saves the
+// reply with tokens, cost and timings. When the model is unavailable the user's message stays
+// saved as failed and the user gets a retry button.
+
+import { InlineKeyboard } from "grammy";
+import type { BotContext } from "./context.ts";
+import { streamingReply } from "./stream_reply.ts";
+import { type Assistant, composePrompt } from "../llm/prompts.ts";
+import { LlmUnavailableError } from "../llm/llm.ts";
+import { limitParagraphs } from "../llm/format.ts";
+import { costUsd } from "../llm/pricing.ts";
+import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
+import { getStyle } from "../style/settings.ts";
+import { DEFAULT_STYLE } from "../style/style.ts";
+import { isEnabled } from "../flags.ts";
+import { BACK_TO_MENU, MENU } from "./features/menu.ts";
+
+export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
+  "Ваше сообщение сохранено — нажмите «Повторить» чуть позже.";
+export const RETRY = (id: number) => `chat:retry:${id}`;
+const BRIEF_PARAGRAPHS = 2;
+
+export async function answer(
+  ctx: BotContext,
+  assistant: Assistant,
+  messageId: number,
+  text: string,
+) {
+  const { db, llm, ai, flags } = ctx.services;
+  const user = ctx.user;
+  const started = performance.now();
+  await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
+  const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", user.id);
+  const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
+  const prompt = composePrompt({
+    assistant,
+    style,
+    user: { name: user.display_name ?? user.first_name, age: user.age, gender: user.gender },
+    history: await recentTurns(db, user.id, assistant, messageId),
+    message: text,
+    budget: ai.promptTokenBudget,
+  });
+  const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", user.id)
+    ? "chat"
+    : "responses";
+  const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs });
+  try {
+    const result = await llm.complete({
+      api,
+      model: ai.model,
+      messages: prompt.messages,
+      maxOutputTokens: prompt.maxOutputTokens,
+      temperature: 0.7,
+      onDelta: (d) => reply.push(d),
+    });
+    let final = result.text.trim();
+    if (style.length === "brief") final = limitParagraphs(final, BRIEF_PARAGRAPHS);
+    if (!final) throw new LlmUnavailableError("The model returned an empty answer");
+    await reply.finish(final);
+    const totalMs = Math.round(performance.now() - started);
+    const cost = costUsd(ai.prices, result.model, result.inputTokens, result.outputTokens);
+    await saveReply(db, {
+      userMessageId: messageId,
+      userId: user.id,
+      assistant,
+      content: final,
+      model: result.model,
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+      costUsd: cost,
+      firstTextMs: reply.firstTextMs,
+      totalMs,
+      now: ctx.services.now(),
+    });
+    ctx.log.info("answered", {
+      assistant,
+      api,
+      prompt_tokens: result.inputTokens,
+      estimated_prompt_tokens: prompt.inputTokens,
+      dropped_turns: prompt.droppedTurns,
+      output_tokens: result.outputTokens,
+      first_text_ms: reply.firstTextMs,
+      total_ms: totalMs,
+    });
+  } catch (err) {
+    await markFailed(db, messageId);
+    if (err instanceof LlmUnavailableError) ctx.log.warn("The model is unavailable", { err });
+    else ctx.log.error("Answer failed", { err });
+    const keyboard = new InlineKeyboard().text("🔁 Повторить", RETRY(messageId))
+      .text(BACK_TO_MENU, MENU.main);
+    await reply.fail(UNAVAILABLE, keyboard).catch((e) =>
+      ctx.log.warn("Cannot tell the user the answer failed", { err: e })
+    );
+  }
+}

@@ -1,0 +1,109 @@
+// The assistant chats: /helper and /soulsleep (and their menu buttons) enter a chat in which
+// every text message is answered; navigation leaves it. /deletecontext forgets the current
+// assistant's conversation (or asks which); a failed answer can be retried, once.
+
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack, type Screen, show } from "../ui.ts";
+import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
+import { answer } from "../answer.ts";
+import { type Assistant } from "../../llm/prompts.ts";
+import { claimRetry, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
+import { countAssistantMessage, statDate } from "../../stats/daily.ts";
+
+const TITLES: Record<Assistant, string> = { helper: "«Поговорить»", soulsleep: "«Разобрать сон»" };
+
+const INTROS: Record<Assistant, string> = {
+  helper: "💬 <b>Поговорить</b>\n\nРасскажите, что у вас на душе, — я выслушаю и помогу " +
+    "разобраться в чувствах. Пишите как удобно, можно несколькими сообщениями.\n\n" +
+    "<i>Я ИИ, а не психолог. Если ситуация кажется непосильной, лучше обратиться к специалисту.</i>",
+  soulsleep: "🌙 <b>Разобрать сон</b>\n\nОпишите сон: что происходило, кто был рядом, что вы " +
+    "чувствовали во сне и после пробуждения. Вместе подумаем, о чём он может говорить.",
+};
+
+export const TEXT_ONLY_IN_CHAT =
+  "Пока я понимаю только текстовые сообщения — опишите, пожалуйста, словами.";
+export const ALREADY_HANDLED = "Это сообщение уже обработано";
+
+function introScreen(assistant: Assistant): Screen {
+  return {
+    text: INTROS[assistant],
+    keyboard: new InlineKeyboard().text("🧹 Начать заново", `chat:clear:${assistant}`)
+      .text(BACK_TO_MENU, MENU.main),
+  };
+}
+
+async function enter(ctx: BotContext, assistant: Assistant) {
+  endFlow(ctx);
+  ctx.session.flow = "chat";
+  ctx.session.assistant = assistant;
+  await ack(ctx);
+  await show(ctx, introScreen(assistant), { fresh: !ctx.callbackQuery });
+}
+
+function cleared(assistant: Assistant): string {
+  return `🧹 Готово: я забыл наш разговор в разделе ${TITLES[assistant]}. Можно начать заново.`;
+}
+
+export function chatFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  for (const assistant of ["helper", "soulsleep"] as const) {
+    c.command(assistant, (ctx) => enter(ctx, assistant));
+    c.callbackQuery(
+      assistant === "helper" ? MENU.helper : MENU.soulsleep,
+      (ctx) => enter(ctx, assistant),
+    );
+  }
+
+  c.command("deletecontext", async (ctx) => {
+    const current = ctx.session.flow === "chat" ? ctx.session.assistant : undefined;
+    if (current) {
+      await clearHistory(ctx.services.db, ctx.user.id, current);
+      return void await ctx.reply(cleared(current));
+    }
+    await show(ctx, {
+      text: "Какой разговор забыть?",
+      keyboard: new InlineKeyboard().text("💬 Поговорить", "chat:clear:helper")
+        .text("🌙 Сны", "chat:clear:soulsleep").row().text(BACK_TO_MENU, MENU.main),
+    }, { fresh: true });
+  });
+  c.callbackQuery(/^chat:clear:(\w+)$/, async (ctx) => {
+    const assistant = ctx.match[1];
+    if (!isAssistant(assistant)) return await ack(ctx, "Эта кнопка устарела");
+    await clearHistory(ctx.services.db, ctx.user.id, assistant);
+    await ack(ctx, "🧹 История очищена");
+    ctx.session.flow = "chat";
+    ctx.session.assistant = assistant;
+    await show(ctx, {
+      ...introScreen(assistant),
+      text: `${cleared(assistant)}\n\n${INTROS[assistant]}`,
+    });
+  });
+
+  c.callbackQuery(/^chat:retry:(\d+)$/, async (ctx) => {
+    const claimed = await claimRetry(ctx.services.db, Number(ctx.match[1]), ctx.user.id);
+    if (!claimed) return await ack(ctx, ALREADY_HANDLED);
+    await ack(ctx);
+    // The notice's retry button has done its job.
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    endFlow(ctx);
+    ctx.session.flow = "chat";
+    ctx.session.assistant = claimed.assistant;
+    await answer(ctx, claimed.assistant, Number(ctx.match[1]), claimed.content);
+  });
+
+  // Messages in a chat; commands pass through to their features.
+  c.filter((ctx) => ctx.session.flow === "chat" && isAssistant(ctx.session.assistant))
+    .on("message", async (ctx, next) => {
+      const text = ctx.message.text;
+      if (text?.startsWith("/")) return await next();
+      if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
+      const assistant = ctx.session.assistant!;
+      const { db, now } = ctx.services;
+      const t = now();
+      const id = await saveUserMessage(db, ctx.user.id, assistant, text, t);
+      await countAssistantMessage(db, ctx.user.id, statDate(t), assistant);
+      await answer(ctx, assistant, id, text);
+    });
+  return c;
+}

@@ -1,0 +1,126 @@
+// Shows an answer while it is generated: the first text is sent as soon as it arrives, then the
+// message is edited at most once per `editEveryMs` (Telegram allows about one edit a second per
+// chat). The final text replaces it as formatted HTML, split below Telegram's length limit, with
+// a plain-text fallback when Telegram rejects the markup.
+
+import { GrammyError, type InlineKeyboard } from "grammy";
+import type { BotContext } from "./context.ts";
+import { markdownToTelegramHtml, splitForTelegram, stripToPlainText } from "../llm/format.ts";
+
+const PREVIEW_LIMIT = 3900;
+
+export interface StreamingReply {
+  /** Adds generated text (called for every streamed piece). */
+  push(delta: string): void;
+  /** Delivers the final text; resolves when every part is shown. */
+  finish(markdown: string): Promise<void>;
+  /** Replaces the preview (if any) with a notice, e.g. that the model is unavailable. */
+  fail(html: string, keyboard?: InlineKeyboard): Promise<void>;
+  /** Milliseconds from start until the first text was visible, if it ever was. */
+  readonly firstTextMs: number | undefined;
+}
+
+export function streamingReply(
+  ctx: BotContext,
+  opts: { editEveryMs: number; now?: () => number },
+): StreamingReply {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  let text = "";
+  let messageId: number | undefined;
+  let firstTextMs: number | undefined;
+  let lastShown = "";
+  let lastEditAt = 0;
+  let busy = false;
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => Promise<void>) => {
+    busy = true;
+    chain = chain.then(work).catch((err) => {
+      ctx.log.warn("Cannot update the answer preview", { err });
+    }).finally(() => busy = false);
+  };
+  const preview = () => {
+    const clipped = text.length > PREVIEW_LIMIT ? text.slice(0, PREVIEW_LIMIT) + " …" : text;
+    return markdownToTelegramHtml(clipped);
+  };
+
+  return {
+    push(delta) {
+      text += delta;
+      if (busy || !text.trim()) return;
+      if (messageId === undefined) {
+        enqueue(async () => {
+          const html = preview();
+          messageId = await send(ctx, html);
+          firstTextMs = Math.round(now() - started);
+          lastShown = html;
+          lastEditAt = now();
+        });
+      } else if (now() - lastEditAt >= opts.editEveryMs) {
+        enqueue(async () => {
+          const html = preview();
+          if (html === lastShown) return;
+          await edit(ctx, messageId!, html);
+          lastShown = html;
+          lastEditAt = now();
+        });
+      }
+    },
+    async finish(markdown) {
+      await chain;
+      const parts = splitForTelegram(markdownToTelegramHtml(markdown));
+      // A single part falls back to the whole plain text; several fall back part by part.
+      const plain = parts.length === 1 ? stripToPlainText(markdown) : undefined;
+      for (const [i, part] of parts.entries()) {
+        if (i === 0 && messageId !== undefined) {
+          if (part !== lastShown) await edit(ctx, messageId, part, plain);
+        } else {
+          await send(ctx, part, plain);
+        }
+        firstTextMs ??= Math.round(now() - started);
+      }
+    },
+    async fail(html, keyboard) {
+      await chain;
+      const options = { parse_mode: "HTML" as const, reply_markup: keyboard };
+      if (messageId !== undefined) {
+        await ctx.api.editMessageText(ctx.chat!.id, messageId, html, options);
+      } else await ctx.reply(html, options);
+    },
+    get firstTextMs() {
+      return firstTextMs;
+    },
+  };
+}
+
+function isParseError(err: unknown): boolean {
+  return err instanceof GrammyError && err.error_code === 400 &&
+    /can't parse entities|unsupported start tag|can't find end/i.test(err.description);
+}
+
+/** The text of an HTML part without its markup, for the plain fallback. */
+function plainOf(html: string): string {
+  return html.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}
+
+async function send(ctx: BotContext, html: string, plain?: string): Promise<number> {
+  try {
+    return (await ctx.reply(html, { parse_mode: "HTML" })).message_id;
+  } catch (err) {
+    if (!isParseError(err)) throw err;
+    ctx.log.warn("Telegram rejected the answer's markup; sending plain text");
+    return (await ctx.reply(plain ?? plainOf(html))).message_id;
+  }
+}
+
+async function edit(ctx: BotContext, messageId: number, html: string, plain?: string) {
+  try {
+    await ctx.api.editMessageText(ctx.chat!.id, messageId, html, { parse_mode: "HTML" });
+  } catch (err) {
+    if (err instanceof GrammyError && err.description.includes("message is not modified")) return;
+    if (!isParseError(err)) throw err;
+    ctx.log.warn("Telegram rejected the answer's markup; showing plain text");
+    await ctx.api.editMessageText(ctx.chat!.id, messageId, plain ?? plainOf(html));
+  }
+}

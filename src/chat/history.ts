@@ -1,0 +1,106 @@
+// conversation_history: each assistant's conversation with a user. The user's message is saved
+// before the model is asked (status 'pending'), so nothing is lost when the model fails; the
+// reply is saved with its tokens, cost and timings, and a failed message can be retried once.
+
+import type { Queryable } from "../db/db.ts";
+import type { ChatMessage } from "../llm/llm.ts";
+import type { Assistant } from "../llm/prompts.ts";
+
+export const ASSISTANTS: readonly Assistant[] = ["helper", "soulsleep"];
+
+export function isAssistant(value: unknown): value is Assistant {
+  return value === "helper" || value === "soulsleep";
+}
+
+export async function saveUserMessage(
+  db: Queryable,
+  userId: number,
+  assistant: Assistant,
+  content: string,
+  now: Date,
+): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    `INSERT INTO conversation_history (user_id, assistant, role, content, status, created_at)
+     VALUES ($1, $2, 'user', $3, 'pending', $4) RETURNING id`,
+    [userId, assistant, content, now],
+  );
+  return row!.id;
+}
+
+/** Earlier turns before message `beforeId`, oldest first (at most `limit` rows). */
+export async function recentTurns(
+  db: Queryable,
+  userId: number,
+  assistant: Assistant,
+  beforeId: number,
+  limit = 80,
+): Promise<ChatMessage[]> {
+  const rows = await db.query<{ role: "user" | "assistant"; content: string }>(
+    `SELECT role, content FROM conversation_history
+     WHERE user_id = $1 AND assistant = $2 AND id < $3
+     ORDER BY id DESC LIMIT $4`,
+    [userId, assistant, beforeId, limit],
+  );
+  return rows.reverse();
+}
+
+export interface Reply {
+  userMessageId: number;
+  userId: number;
+  assistant: Assistant;
+  content: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+  firstTextMs?: number;
+  totalMs: number;
+  now: Date;
+}
+
+export async function saveReply(db: Queryable, r: Reply): Promise<void> {
+  await db.query(
+    `INSERT INTO conversation_history (user_id, assistant, role, content, status, reply_to,
+       tokens, model, cost_usd, first_text_ms, total_ms, created_at)
+     VALUES ($1, $2, 'assistant', $3, 'answered', $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      r.userId,
+      r.assistant,
+      r.content,
+      r.userMessageId,
+      r.outputTokens,
+      r.model,
+      r.costUsd ?? null,
+      r.firstTextMs ?? null,
+      r.totalMs,
+      r.now,
+    ],
+  );
+  await db.query(
+    "UPDATE conversation_history SET status = 'answered', tokens = $2, model = $3 WHERE id = $1",
+    [r.userMessageId, r.inputTokens, r.model],
+  );
+}
+
+export async function markFailed(db: Queryable, id: number): Promise<void> {
+  await db.query("UPDATE conversation_history SET status = 'failed' WHERE id = $1", [id]);
+}
+
+/** Claims a failed message for a retry; undefined when it was answered or claimed already. */
+export async function claimRetry(db: Queryable, id: number, userId: number) {
+  const [row] = await db.query<{ assistant: Assistant; content: string }>(
+    `UPDATE conversation_history SET status = 'pending'
+     WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = 'failed'
+     RETURNING assistant, content`,
+    [id, userId],
+  );
+  return row;
+}
+
+export async function clearHistory(db: Queryable, userId: number, assistant: Assistant) {
+  const rows = await db.query(
+    "DELETE FROM conversation_history WHERE user_id = $1 AND assistant = $2 RETURNING id",
+    [userId, assistant],
+  );
+  return rows.length;
+}

@@ -1,0 +1,84 @@
+// The assistant chat beyond single scenarios: a second message sent while the first answer is
+// being generated is answered after it, in order, each with its own reply; and a streamed answer
+// is shown early and edited at a bounded rate.
+
+import assert from "node:assert/strict";
+import { startTestBot } from "../harness/bot.ts";
+import { ALICE, Updates } from "../harness/telegram.ts";
+import { OB } from "../../src/bot/features/onboarding.ts";
+import { startOpenAiMock } from "../harness/openai_mock.ts";
+
+async function onboardedInHelper(t: Awaited<ReturnType<typeof startTestBot>>, u: Updates) {
+  await t.send(
+    u.command(ALICE, "/start"),
+    u.callback(ALICE, OB.consent, 101),
+    u.callback(ALICE, OB.nameDefault, 101),
+    u.callback(ALICE, OB.ageSkip, 101),
+    u.callback(ALICE, OB.genderSkip, 101),
+    u.command(ALICE, "/helper"),
+  );
+  t.api.clear();
+}
+
+Deno.test("a second message during generation is answered after the first, never mixed", async () => {
+  await using openai = await startOpenAiMock();
+  openai.script(
+    { kind: "chat", text: "Первый ответ.", delayMs: 400 },
+    { kind: "chat", text: "Второй ответ." },
+  );
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
+  const u = new Updates();
+  await onboardedInHelper(t, u);
+  await Promise.all([t.handle(u.text(ALICE, "первое")), t.handle(u.text(ALICE, "второе"))]);
+  // What the chat finally shows: each message's last text, in the order the messages appeared.
+  const shown = new Map<number, string>();
+  for (const c of t.api.calls) {
+    if (c.method === "sendMessage") {
+      shown.set((c.result as { message_id: number }).message_id, String(c.payload.text));
+    }
+    if (c.method === "editMessageText") {
+      shown.set(Number(c.payload.message_id), String(c.payload.text));
+    }
+  }
+  assert.deepEqual([...shown.values()], ["Первый ответ.", "Второй ответ."]);
+  // The second request saw the first exchange as history.
+  const second = openai.requests.at(-1)!.body as {
+    messages: Array<{ role: string; content: string }>;
+  };
+  assert.deepEqual(second.messages.slice(1).map((m) => m.content), [
+    "первое",
+    "Первый ответ.",
+    "второе",
+  ]);
+  const rows = await t.db.query<{ role: string; content: string }>(
+    "SELECT role, content FROM conversation_history ORDER BY id",
+  );
+  assert.deepEqual(rows.map((r) => r.content), [
+    "первое",
+    "Первый ответ.",
+    "второе",
+    "Второй ответ.",
+  ]);
+});
+
+Deno.test("a streamed answer appears early and is edited at most once per interval", async () => {
+  await using openai = await startOpenAiMock();
+  const words = Array.from({ length: 40 }, (_, i) => `слово${i}`).join(" ");
+  openai.script({ kind: "chat", text: words, chunkDelayMs: 15 });
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl, streamEditMs: 150 });
+  const u = new Updates();
+  await onboardedInHelper(t, u);
+  await t.send(u.text(ALICE, "расскажи"));
+  const sends = t.api.of("sendMessage");
+  const edits = t.api.of("editMessageText");
+  assert.equal(sends.length, 1, "one message, edited while the answer grows");
+  assert.ok(String(sends[0]!.text).length < words.length, "the first text is shown before the end");
+  assert.ok(edits.length >= 2, `edited while streaming (${edits.length})`);
+  // About 600 ms of streaming at one edit per 150 ms, plus the final edit.
+  assert.ok(edits.length <= 7, `edits are throttled (${edits.length})`);
+  assert.equal(edits.at(-1)!.text, words, "the final edit holds the whole answer");
+  const [row] = await t.db.query<{ first_text_ms: number; total_ms: number }>(
+    "SELECT first_text_ms, total_ms FROM conversation_history WHERE role = 'assistant'",
+  );
+  assert.ok(row!.first_text_ms < row!.total_ms, "time to first text is recorded and earlier");
+});
