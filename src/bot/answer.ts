@@ -44,7 +44,7 @@ export async function answer(
   const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", user.id)
     ? "chat"
     : "responses";
-  const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs });
+  const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs, drafts: ai.drafts });
   try {
     const result = await llm.complete({
       api,

@@ -10,6 +10,7 @@ import type { QuizCategory } from "../quiz/categories.ts";
 import type { Llm } from "../llm/llm.ts";
 import type { PriceTable } from "../llm/pricing.ts";
 import type { Assistant } from "../llm/prompts.ts";
+import type { DraftSupport } from "./stream_reply.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -38,6 +39,8 @@ export interface AiSettings {
   useChatCompletion: Flag;
   /** Least time between two edits of an answer being streamed (Telegram: ~1 edit/s). */
   streamEditMs: number;
+  /** Telegram message drafts for streaming; switched off at the first refusal. */
+  drafts: DraftSupport;
 }
 
 export interface BotServices {

@@ -1,7 +1,9 @@
-// Shows an answer while it is generated: the first text is sent as soon as it arrives, then the
-// message is edited at most once per `editEveryMs` (Telegram allows about one edit a second per
-// chat). The final text replaces it as formatted HTML, split below Telegram's length limit, with
-// a plain-text fallback when Telegram rejects the markup.
+// Shows an answer while it is generated. Where Telegram supports message drafts, the growing
+// text is streamed as a draft (an animated, ephemeral preview) and the final text is sent as a
+// normal message; otherwise the first text is sent as a message that is then edited. Either way
+// updates come at most once per `editEveryMs` (Telegram allows about one edit a second per
+// chat), and the final text is formatted HTML, split below Telegram's length limit, with a
+// plain-text fallback when Telegram rejects the markup.
 
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { BotContext } from "./context.ts";
@@ -20,17 +22,28 @@ export interface StreamingReply {
   readonly firstTextMs: number | undefined;
 }
 
-export function streamingReply(
-  ctx: BotContext,
-  opts: { editEveryMs: number; now?: () => number },
-): StreamingReply {
+/** Whether this bot may use drafts; turned off for good at the first refusal. */
+export interface DraftSupport {
+  available: boolean;
+}
+
+export interface StreamOptions {
+  editEveryMs: number;
+  drafts: DraftSupport;
+  now?: () => number;
+}
+
+export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingReply {
   const now = opts.now ?? (() => performance.now());
   const started = now();
+  const chatId = ctx.chat!.id;
+  const draftId = ctx.update.update_id; // non-zero and unique per answer
+  let mode: "draft" | "edit" = opts.drafts.available ? "draft" : "edit";
   let text = "";
   let messageId: number | undefined;
   let firstTextMs: number | undefined;
   let lastShown = "";
-  let lastEditAt = 0;
+  let lastAt = 0;
   let busy = false;
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>) => {
@@ -43,28 +56,39 @@ export function streamingReply(
     const clipped = text.length > PREVIEW_LIMIT ? text.slice(0, PREVIEW_LIMIT) + " …" : text;
     return markdownToTelegramHtml(clipped);
   };
+  const shown = (html: string) => {
+    firstTextMs ??= Math.round(now() - started);
+    lastShown = html;
+    lastAt = now();
+  };
+  const showDraft = async (html: string) => {
+    try {
+      await ctx.api.sendMessageDraft(chatId, draftId, html, { parse_mode: "HTML" });
+      shown(html);
+    } catch (err) {
+      if (isParseError(err)) return; // this preview only; the final text has its own fallback
+      if (!(err instanceof GrammyError && err.error_code < 500)) throw err;
+      ctx.log.warn("Telegram refused a message draft; streaming by edits from now on", { err });
+      opts.drafts.available = false;
+      mode = "edit";
+      messageId = await send(ctx, html);
+      shown(html);
+    }
+  };
 
   return {
     push(delta) {
       text += delta;
-      if (busy || !text.trim()) return;
-      if (messageId === undefined) {
-        enqueue(async () => {
-          const html = preview();
-          messageId = await send(ctx, html);
-          firstTextMs = Math.round(now() - started);
-          lastShown = html;
-          lastEditAt = now();
-        });
-      } else if (now() - lastEditAt >= opts.editEveryMs) {
-        enqueue(async () => {
-          const html = preview();
-          if (html === lastShown) return;
-          await edit(ctx, messageId!, html);
-          lastShown = html;
-          lastEditAt = now();
-        });
-      }
+      const due = lastAt === 0 || now() - lastAt >= opts.editEveryMs;
+      if (busy || !text.trim() || !due) return;
+      enqueue(async () => {
+        const html = preview();
+        if (html === lastShown) return;
+        if (mode === "draft") return await showDraft(html);
+        if (messageId === undefined) messageId = await send(ctx, html);
+        else await edit(ctx, messageId, html);
+        shown(html);
+      });
     },
     async finish(markdown) {
       await chain;
@@ -83,9 +107,8 @@ export function streamingReply(
     async fail(html, keyboard) {
       await chain;
       const options = { parse_mode: "HTML" as const, reply_markup: keyboard };
-      if (messageId !== undefined) {
-        await ctx.api.editMessageText(ctx.chat!.id, messageId, html, options);
-      } else await ctx.reply(html, options);
+      if (messageId !== undefined) await ctx.api.editMessageText(chatId, messageId, html, options);
+      else await ctx.reply(html, options);
     },
     get firstTextMs() {
       return firstTextMs;

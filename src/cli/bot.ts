@@ -102,6 +102,7 @@ export const command: Command = {
           prices: config.openai.prices,
           useChatCompletion: config.flags.useChatCompletion,
           streamEditMs: 1000,
+          drafts: { available: true },
         },
       });
       await authorise(bot, log, { signal: stop.signal });

@@ -41,6 +41,8 @@ export interface TestBotOptions {
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
   streamEditMs?: number;
+  /** Whether the bot starts out streaming by drafts (the fake Bot API accepts them). */
+  drafts?: boolean;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -69,6 +71,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       // Only the first text and the final answer are shown, so golden files do not depend on
       // timing; stream_reply tests cover throttled edits.
       streamEditMs: opts.streamEditMs ?? 3_600_000,
+      drafts: { available: opts.drafts ?? true },
     },
     now: opts.now ?? (() => new Date(TEST_NOW)),
   });

@@ -61,11 +61,15 @@ Deno.test("a second message during generation is answered after the first, never
   ]);
 });
 
-Deno.test("a streamed answer appears early and is edited at most once per interval", async () => {
+Deno.test("a streamed answer appears early and is edited at most once per interval (no drafts)", async () => {
   await using openai = await startOpenAiMock();
   const words = Array.from({ length: 40 }, (_, i) => `слово${i}`).join(" ");
   openai.script({ kind: "chat", text: words, chunkDelayMs: 15 });
-  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl, streamEditMs: 150 });
+  await using t = await startTestBot({
+    openaiBaseUrl: openai.baseUrl,
+    streamEditMs: 150,
+    drafts: false,
+  });
   const u = new Updates();
   await onboardedInHelper(t, u);
   await t.send(u.text(ALICE, "расскажи"));
@@ -81,4 +85,42 @@ Deno.test("a streamed answer appears early and is edited at most once per interv
     "SELECT first_text_ms, total_ms FROM conversation_history WHERE role = 'assistant'",
   );
   assert.ok(row!.first_text_ms < row!.total_ms, "time to first text is recorded and earlier");
+});
+
+Deno.test("with drafts the answer streams as a draft, then arrives as a normal message", async () => {
+  await using openai = await startOpenAiMock();
+  const words = Array.from({ length: 40 }, (_, i) => `слово${i}`).join(" ");
+  openai.script({ kind: "chat", text: words, chunkDelayMs: 15 });
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl, streamEditMs: 150 });
+  const u = new Updates();
+  await onboardedInHelper(t, u);
+  await t.send(u.text(ALICE, "расскажи"));
+  const drafts = t.api.of("sendMessageDraft");
+  assert.ok(drafts.length >= 2 && drafts.length <= 7, `throttled drafts (${drafts.length})`);
+  assert.ok(String(drafts[0]!.text).length < words.length);
+  assert.ok(drafts.every((d) => d.draft_id === drafts[0]!.draft_id && d.draft_id !== 0));
+  assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), [words]);
+  assert.equal(t.api.of("editMessageText").length, 0);
+});
+
+Deno.test("when Telegram refuses drafts, streaming falls back to edits and stays there", async () => {
+  await using openai = await startOpenAiMock();
+  openai.script(
+    { kind: "chat", text: "Первый ответ, довольно длинный.", chunkDelayMs: 5 },
+    { kind: "chat", text: "Второй ответ." },
+  );
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
+  const u = new Updates();
+  await onboardedInHelper(t, u);
+  t.api.failNext("sendMessageDraft", 400, "Bad Request: method is not available");
+  await t.send(u.text(ALICE, "раз"), u.text(ALICE, "два"));
+  assert.equal(t.api.of("sendMessageDraft").length, 1, "tried once, then never again");
+  const sent = t.api.of("sendMessage").map((p) => String(p.text));
+  assert.equal(sent.length, 2, "one message per answer, edited into its final text");
+  const edits = t.api.of("editMessageText").map((p) => String(p.text));
+  assert.deepEqual(
+    edits,
+    ["Первый ответ, довольно длинный.", "Второй ответ."].filter((x) => !sent.includes(x)),
+  );
+  assert.ok(t.log.lines.some((l) => l.startsWith("WARN Telegram refused a message draft")));
 });
