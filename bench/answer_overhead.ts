@@ -4,9 +4,8 @@
 // Run: deno task bench:answer [answers]   (TEST_DATABASE_URL selects PostgreSQL, else PGlite)
 
 import { startOpenAiMock } from "../tests/harness/openai_mock.ts";
-import { startTestBot } from "../tests/harness/bot.ts";
+import { onboard, startTestBot } from "../tests/harness/bot.ts";
 import { ALICE, Updates } from "../tests/harness/telegram.ts";
-import { OB } from "../src/bot/features/onboarding.ts";
 import { messageTokens } from "../src/llm/tokens.ts";
 import type { ChatMessage } from "../src/llm/llm.ts";
 
@@ -38,14 +37,7 @@ async function fixturePromptTokens(): Promise<number[]> {
 await using openai = await startOpenAiMock();
 await using bot = await startTestBot({ openaiBaseUrl: openai.baseUrl, streamEditMs: 1000 });
 const u = new Updates();
-await bot.send(
-  u.command(ALICE, "/start"),
-  u.callback(ALICE, OB.consent, 101),
-  u.callback(ALICE, OB.nameDefault, 101),
-  u.callback(ALICE, OB.ageSkip, 101),
-  u.callback(ALICE, OB.genderSkip, 101),
-  u.command(ALICE, "/helper"),
-);
+await onboard(bot, u, "/helper");
 const reply = "Похоже, это важно для вас. **Что** вы чувствуете, когда думаете об этом?\n\n" +
   "Иногда помогает назвать чувство словами.";
 const times: number[] = [];

@@ -10,7 +10,16 @@ import { createOpenAiLlm } from "../../src/llm/openai.ts";
 import { DEFAULT_PRICES } from "../../src/llm/pricing.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { freshDb, type TestDb } from "./db.ts";
-import { type ApiCall, BOT_INFO, recordApi, type Recorder, TEST_TOKEN } from "./telegram.ts";
+import {
+  ALICE,
+  type ApiCall,
+  BOT_INFO,
+  recordApi,
+  type Recorder,
+  TEST_TOKEN,
+  type Updates,
+} from "./telegram.ts";
+import { OB } from "../../src/bot/features/onboarding.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
@@ -96,4 +105,20 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
     [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
   };
+}
+
+/**
+ * Takes ALICE through onboarding (consent, Telegram name, no age, no gender) — optionally into an
+ * assistant chat — and forgets the calls it made, so a test sees only its own.
+ */
+export async function onboard(t: TestBot, u: Updates, then?: "/helper" | "/soulsleep") {
+  await t.send(
+    u.command(ALICE, "/start"),
+    u.callback(ALICE, OB.consent, 101),
+    u.callback(ALICE, OB.nameDefault, 101),
+    u.callback(ALICE, OB.ageSkip, 101),
+    u.callback(ALICE, OB.genderSkip, 101),
+  );
+  if (then) await t.send(u.command(ALICE, then));
+  t.api.clear();
 }

@@ -2,13 +2,12 @@
 // redelivered updates ignored, every callback answered, errors logged with an apology.
 
 import assert from "node:assert/strict";
-import { startTestBot } from "../harness/bot.ts";
+import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, BOB, Updates } from "../harness/telegram.ts";
 import { texts } from "../../src/bot/features/onboarding_texts.ts";
 import { STALE_BUTTON } from "../../src/bot/features/fallback.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
 import { registerCommands } from "../../src/bot/polling.ts";
-import { OB } from "../../src/bot/features/onboarding.ts";
 import { MENU } from "../../src/bot/features/menu.ts";
 import { PROFILE } from "../../src/bot/features/profile.ts";
 import { STYLE_UNAVAILABLE } from "../../src/bot/features/settings.ts";
@@ -95,21 +94,10 @@ Deno.test("a failing setMyCommands is a warning, not a crash", async () => {
   assert.equal(t.api.of("setMyCommands").length >= 1, true);
 });
 
-async function onboarded(t: Awaited<ReturnType<typeof startTestBot>>, u: Updates) {
-  await t.send(
-    u.command(ALICE, "/start"),
-    u.callback(ALICE, OB.consent, 101),
-    u.callback(ALICE, OB.nameDefault, 101),
-    u.callback(ALICE, OB.ageSkip, 101),
-    u.callback(ALICE, OB.genderSkip, 101),
-  );
-  t.api.clear();
-}
-
 Deno.test("every menu and profile button has a handler", async () => {
   await using t = await startTestBot();
   const u = new Updates();
-  await onboarded(t, u);
+  await onboard(t, u);
   for (const data of [...Object.values(MENU), ...Object.values(PROFILE)]) {
     t.api.clear();
     await t.send(u.callback(ALICE, data, 101));
@@ -122,7 +110,7 @@ Deno.test("every menu and profile button has a handler", async () => {
 Deno.test("with ENABLE_STYLE_SETTINGS off, style settings say they are unavailable", async () => {
   await using t = await startTestBot({ flags: { enableStyleSettings: { mode: "off" } } });
   const u = new Updates();
-  await onboarded(t, u);
+  await onboard(t, u);
   await t.send(u.command(ALICE, "/settings"), u.callback(ALICE, MENU.settings, 101));
   assert.deepEqual(t.api.texts(), [STYLE_UNAVAILABLE, STYLE_UNAVAILABLE]);
 });

@@ -3,22 +3,9 @@
 // is shown early and edited at a bounded rate.
 
 import assert from "node:assert/strict";
-import { startTestBot } from "../harness/bot.ts";
+import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
-import { OB } from "../../src/bot/features/onboarding.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
-
-async function onboardedInHelper(t: Awaited<ReturnType<typeof startTestBot>>, u: Updates) {
-  await t.send(
-    u.command(ALICE, "/start"),
-    u.callback(ALICE, OB.consent, 101),
-    u.callback(ALICE, OB.nameDefault, 101),
-    u.callback(ALICE, OB.ageSkip, 101),
-    u.callback(ALICE, OB.genderSkip, 101),
-    u.command(ALICE, "/helper"),
-  );
-  t.api.clear();
-}
 
 Deno.test("a second message during generation is answered after the first, never mixed", async () => {
   await using openai = await startOpenAiMock();
@@ -28,7 +15,7 @@ Deno.test("a second message during generation is answered after the first, never
   );
   await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
   const u = new Updates();
-  await onboardedInHelper(t, u);
+  await onboard(t, u, "/helper");
   await Promise.all([t.handle(u.text(ALICE, "первое")), t.handle(u.text(ALICE, "второе"))]);
   // What the chat finally shows: each message's last text, in the order the messages appeared.
   const shown = new Map<number, string>();
@@ -71,7 +58,7 @@ Deno.test("a streamed answer appears early and is edited at most once per interv
     drafts: false,
   });
   const u = new Updates();
-  await onboardedInHelper(t, u);
+  await onboard(t, u, "/helper");
   await t.send(u.text(ALICE, "расскажи"));
   const sends = t.api.of("sendMessage");
   const edits = t.api.of("editMessageText");
@@ -93,7 +80,7 @@ Deno.test("with drafts the answer streams as a draft, then arrives as a normal m
   openai.script({ kind: "chat", text: words, chunkDelayMs: 15 });
   await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl, streamEditMs: 150 });
   const u = new Updates();
-  await onboardedInHelper(t, u);
+  await onboard(t, u, "/helper");
   await t.send(u.text(ALICE, "расскажи"));
   const drafts = t.api.of("sendMessageDraft");
   assert.ok(drafts.length >= 2 && drafts.length <= 7, `throttled drafts (${drafts.length})`);
@@ -111,7 +98,7 @@ Deno.test("when Telegram refuses drafts, streaming falls back to edits and stays
   );
   await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
   const u = new Updates();
-  await onboardedInHelper(t, u);
+  await onboard(t, u, "/helper");
   t.api.failNext("sendMessageDraft", 400, "Bad Request: method is not available");
   await t.send(u.text(ALICE, "раз"), u.text(ALICE, "два"));
   assert.equal(t.api.of("sendMessageDraft").length, 1, "tried once, then never again");
