@@ -3,7 +3,7 @@
 // reply with tokens, cost and timings. When the model is unavailable the user's message stays
 // saved as failed and the user gets a retry button.
 
-import { InlineKeyboard } from "grammy";
+import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { BotContext } from "./context.ts";
 import { streamingReply } from "./stream_reply.ts";
 import { type Assistant, composePrompt } from "../llm/prompts.ts";
@@ -14,6 +14,7 @@ import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
 import { getStyle } from "../style/settings.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
 import { isEnabled } from "../flags.ts";
+import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./features/menu.ts";
 
 export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
@@ -31,21 +32,21 @@ export async function answer(
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
-  const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", user.id);
-  const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
-  const prompt = composePrompt({
-    assistant,
-    style,
-    user: { name: user.display_name ?? user.first_name, age: user.age, gender: user.gender },
-    history: await recentTurns(db, user.id, assistant, messageId),
-    message: text,
-    budget: ai.promptTokenBudget,
-  });
   const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", user.id)
     ? "chat"
     : "responses";
   const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs, drafts: ai.drafts });
   try {
+    const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", user.id);
+    const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
+    const prompt = composePrompt({
+      assistant,
+      style,
+      user: { name: user.display_name ?? user.first_name, age: user.age, gender: user.gender },
+      history: await recentTurns(db, user.id, assistant, messageId),
+      message: text,
+      budget: ai.promptTokenBudget,
+    });
     const result = await llm.complete({
       api,
       model: ai.model,
@@ -84,8 +85,11 @@ export async function answer(
       total_ms: totalMs,
     });
   } catch (err) {
-    await markFailed(db, messageId);
-    if (err instanceof LlmUnavailableError) ctx.log.warn("The model is unavailable", { err });
+    await markFailed(db, messageId).catch((e) =>
+      ctx.log.warn("Cannot mark the message as failed", { err: e })
+    );
+    // Services being down (the model, Telegram, the database) is a warning; anything else is ours.
+    if (isUpstream(err)) ctx.log.warn("Answer failed: a service is unavailable", { err });
     else ctx.log.error("Answer failed", { err });
     const keyboard = new InlineKeyboard().text("🔁 Повторить", RETRY(messageId))
       .text(BACK_TO_MENU, MENU.main);
@@ -93,4 +97,9 @@ export async function answer(
       ctx.log.warn("Cannot tell the user the answer failed", { err: e })
     );
   }
+}
+
+function isUpstream(err: unknown): boolean {
+  return err instanceof LlmUnavailableError || err instanceof HttpError ||
+    err instanceof GrammyError || isTransient(err);
 }

@@ -104,3 +104,11 @@ export async function clearHistory(db: Queryable, userId: number, assistant: Ass
   );
   return rows.length;
 }
+
+/** At start-up: messages left 'pending' by a process that stopped mid-answer become 'failed'. */
+export async function failInterrupted(db: Queryable): Promise<number> {
+  const rows = await db.query(
+    "UPDATE conversation_history SET status = 'failed' WHERE status = 'pending' RETURNING id",
+  );
+  return rows.length;
+}

@@ -8,6 +8,7 @@ import { openDatabase } from "../db/connect.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createBot } from "../bot/bot.ts";
 import { createOpenAiLlm } from "../llm/openai.ts";
+import { failInterrupted } from "../chat/history.ts";
 import { pruneProcessedUpdates } from "../bot/dedupe.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -80,6 +81,8 @@ export const command: Command = {
           log.warn("Cannot prune processed updates", { err })
         );
       await prune();
+      const interrupted = await failInterrupted(db);
+      if (interrupted) log.warn(`${interrupted} answer(s) were interrupted by the last stop`);
       pruner = setInterval(prune, PRUNE_EVERY_MS);
 
       const { bot, inFlight } = createBot({

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
+import { failInterrupted, saveUserMessage } from "../../src/chat/history.ts";
 
 Deno.test("a second message during generation is answered after the first, never mixed", async () => {
   await using openai = await startOpenAiMock();
@@ -110,4 +111,18 @@ Deno.test("when Telegram refuses drafts, streaming falls back to edits and stays
     ["Первый ответ, довольно длинный.", "Второй ответ."].filter((x) => !sent.includes(x)),
   );
   assert.ok(t.log.lines.some((l) => l.startsWith("WARN Telegram refused a message draft")));
+});
+
+Deno.test("messages left pending by a stopped process are marked failed at start-up", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboard(t, u);
+  const id = await saveUserMessage(t.db, ALICE.id, "helper", "оборвалось", new Date());
+  assert.equal(await failInterrupted(t.db), 1);
+  const [row] = await t.db.query<{ status: string }>(
+    "SELECT status FROM conversation_history WHERE id = $1",
+    [id],
+  );
+  assert.equal(row?.status, "failed");
+  assert.equal(await failInterrupted(t.db), 0);
 });
