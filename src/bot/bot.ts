@@ -27,6 +27,7 @@ import type { Logger } from "../log.ts";
 import {
   type AiSettings,
   type BotContext,
+  type BotFlags,
   type BotServices,
   chatKey,
   type SessionData,
@@ -43,7 +44,9 @@ import { profileFeature } from "./features/profile.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { sectionsFeature } from "./features/sections.ts";
 import { fallbackFeature } from "./features/fallback.ts";
-import type { Flag } from "../flags.ts";
+import type { QuizCategory } from "../quiz/categories.ts";
+import type { QuizBank } from "../quiz/content.ts";
+import { quizFeature } from "./features/quiz.ts";
 import type { Llm } from "../llm/llm.ts";
 import { chatFeature } from "./features/chat.ts";
 
@@ -55,7 +58,8 @@ export interface BotDeps {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   recordPath?: string;
-  flags: { enableStyleSettings: Flag };
+  flags: BotFlags;
+  quizzes: ReadonlyMap<QuizCategory, QuizBank>;
   llm: Llm;
   ai: AiSettings;
   now?: () => Date;
@@ -90,6 +94,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     db: deps.db,
     now: deps.now ?? (() => new Date()),
     flags: deps.flags,
+    quizzes: deps.quizzes,
     llm: deps.llm,
     ai: deps.ai,
   };
@@ -102,7 +107,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(loadUser);
   bot.use(onboardingFeature(), helpFeature());
   bot.use(requireConsent);
-  bot.use(menuFeature(), profileFeature(), settingsFeature(), chatFeature());
+  bot.use(menuFeature(), profileFeature(), settingsFeature(), chatFeature(), quizFeature());
   bot.use(sectionsFeature());
   bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));

@@ -7,6 +7,7 @@ import type { Db } from "../db/db.ts";
 import type { UserRecord } from "../users/users.ts";
 import type { Flag } from "../flags.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
+import type { QuizBank } from "../quiz/content.ts";
 import type { Llm } from "../llm/llm.ts";
 import type { PriceTable } from "../llm/pricing.ts";
 import type { Assistant } from "../llm/prompts.ts";
@@ -20,7 +21,9 @@ export type OnboardingStep = "consent" | "name" | "age" | "gender";
  */
 export interface SessionData {
   /** The flow the chat is in; undefined means no flow (menus are stateless). */
-  flow?: "onboarding" | "chat";
+  flow?: "onboarding" | "chat" | "quiz";
+  /** In a quiz: the quiz_sessions row being answered. */
+  quizId?: number;
   /** In a chat: which assistant answers. */
   assistant?: Assistant;
   step?: OnboardingStep;
@@ -43,10 +46,17 @@ export interface AiSettings {
   drafts: DraftSupport;
 }
 
+/** Feature flags the bot reads per user. */
+export interface BotFlags {
+  enableStyleSettings: Flag;
+  enableAdaptiveQuiz: Flag;
+}
+
 export interface BotServices {
   db: Db;
   now: () => Date;
-  flags: { enableStyleSettings: Flag };
+  flags: BotFlags;
+  quizzes: ReadonlyMap<QuizCategory, QuizBank>;
   llm: Llm;
   ai: AiSettings;
 }

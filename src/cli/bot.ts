@@ -9,6 +9,7 @@ import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createBot } from "../bot/bot.ts";
 import { createOpenAiLlm } from "../llm/openai.ts";
 import { failInterrupted } from "../chat/history.ts";
+import { loadQuizBanks } from "../quiz/content.ts";
 import { pruneProcessedUpdates } from "../bot/dedupe.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -57,6 +58,8 @@ export const command: Command = {
       `✅ Config loaded: ENV=${config.env} (${files.join(", ") || "no env file"}); ${flags}`,
     );
 
+    const quizzes = await loadQuizBanks(); // invalid quiz content stops the start, loudly
+
     // A signal during start-up (waiting for the database or Telegram) ends the waiting.
     const stop = new AbortController();
     io.shutdown.then((sig) => stop.abort(sig));
@@ -92,6 +95,7 @@ export const command: Command = {
         log,
         recordPath: values.record,
         flags: config.flags,
+        quizzes,
         llm: createOpenAiLlm({
           apiKey: config.openai.apiKey,
           baseUrl: config.openai.baseUrl,

@@ -11,7 +11,9 @@ export type DailyCounter =
   | "blocked_users"
   | "helper"
   | "soulsleep"
-  | "settings";
+  | "settings"
+  | "quiz_started"
+  | "quiz_completed";
 
 const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "onboarded",
@@ -21,6 +23,8 @@ const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "helper",
   "soulsleep",
   "settings",
+  "quiz_started",
+  "quiz_completed",
 ]);
 
 const MOSCOW = new Intl.DateTimeFormat("en-CA", {

@@ -8,6 +8,7 @@ import { createBot } from "../../src/bot/bot.ts";
 import type { Flag } from "../../src/flags.ts";
 import { createOpenAiLlm } from "../../src/llm/openai.ts";
 import { DEFAULT_PRICES } from "../../src/llm/pricing.ts";
+import { loadQuizBanks } from "../../src/quiz/content.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { freshDb, type TestDb } from "./db.ts";
 import {
@@ -37,7 +38,13 @@ export const TEST_NOW = "2026-11-24T09:00:00Z";
 /** Feature flags of the bot under test; all on unless a test says otherwise. */
 export interface TestFlags {
   enableStyleSettings: Flag;
+  enableAdaptiveQuiz: Flag;
   useChatCompletion: Flag;
+}
+
+let banks: ReturnType<typeof loadQuizBanks> | undefined;
+function quizBanks() {
+  return banks ??= loadQuizBanks();
 }
 
 export interface TestBotOptions {
@@ -50,6 +57,8 @@ export interface TestBotOptions {
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
   streamEditMs?: number;
+  /** The id the fake Bot API gives the first message this bot sends (default 101). */
+  firstMessageId?: number;
   /** Whether the bot starts out streaming by drafts (the fake Bot API accepts them). */
   drafts?: boolean;
 }
@@ -63,7 +72,12 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     db,
     log,
     botInfo: BOT_INFO,
-    flags: { enableStyleSettings: { mode: "on" }, ...opts.flags },
+    flags: {
+      enableStyleSettings: { mode: "on" },
+      enableAdaptiveQuiz: { mode: "on" },
+      ...opts.flags,
+    },
+    quizzes: await quizBanks(),
     llm: createOpenAiLlm({
       // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
       baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
@@ -84,7 +98,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
     now: opts.now ?? (() => new Date(TEST_NOW)),
   });
-  const api = recordApi(bot, { delayMs: opts.delayMs });
+  const api = recordApi(bot, { delayMs: opts.delayMs, firstMessageId: opts.firstMessageId });
   // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.
   const handle = async (u: Update) => {
     try {
@@ -103,7 +117,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     async send(...updates) {
       for (const u of updates) await handle(u);
     },
-    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+    // A database passed in belongs to the caller (a restarted bot shares it).
+    [Symbol.asyncDispose]: () => opts.db ? Promise.resolve() : db[Symbol.asyncDispose](),
   };
 }
 

@@ -3,7 +3,9 @@
 //                   in shorthand: {"user":"alice","text":"/start"}, {"user":"alice","tap":"ob:consent"}
 //                   (a tap on the newest message showing that button; "message": N for an old one),
 //                   {"user":"alice","media":"sticker"}, {"user":"alice","edited":"…"},
-//                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"}
+//                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"},
+//                   {"restart": true} (a new bot process on the same database; its messages
+//                   are numbered from 1001)
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
 //                   sent to OpenAI (path and body), so prompts are reviewed like code
@@ -93,25 +95,39 @@ async function readJson<T>(url: URL): Promise<T | undefined> {
 
 export async function replayScenario(name: string): Promise<ScenarioResult> {
   const dir = new URL(`${name}/`, SCENARIOS_DIR);
-  const inputs = await readJson<Array<Update | Step>>(new URL("updates.json", dir));
+  const inputs = await readJson<Array<Update | Step | { restart: true }>>(
+    new URL("updates.json", dir),
+  );
   if (!inputs) throw new Error(`Scenario ${name} has no updates.json`);
   const script = await readJson<ScriptedResponse[]>(new URL("openai.json", dir)) ?? [];
   const checks = await readJson<DbCheck[]>(new URL("db.json", dir)) ?? [];
   const config = await readJson<ScenarioConfig>(new URL("config.json", dir)) ?? {};
   await using openai = await startOpenAiMock();
   openai.script(...script);
-  await using bot = await startTestBot({
+  const options = {
     flags: parseFlags(config.flags ?? {}),
     openaiBaseUrl: openai.baseUrl,
     openaiTimeoutMs: config.openaiTimeoutMs,
     openaiMaxRetries: config.openaiMaxRetries,
-  });
+  };
+  await using first = await startTestBot(options);
+  let bot = first;
+  const bots = [first];
+  const allCalls: ApiCall[] = [];
   const builder = new Updates();
   const exchanges: Exchange[] = [];
   for (const input of inputs) {
+    if ("restart" in input) {
+      allCalls.push(...bot.api.calls);
+      bot = await startTestBot({ ...options, db: first.db, firstMessageId: 1001 });
+      bots.push(bot);
+      exchanges.push({ input, calls: [] });
+      continue;
+    }
     const before = bot.api.calls.length;
     const asked = openai.requests.length;
-    const update = "update_id" in input ? input : toUpdate(builder, input, bot.api.calls);
+    const known = [...allCalls, ...bot.api.calls];
+    const update = "update_id" in input ? input : toUpdate(builder, input, known);
     await bot.handle(update);
     const exchange: Exchange = { input, calls: normalise(bot.api.calls.slice(before)) };
     const requests = openai.requests.slice(asked).map((r) => ({ path: r.path, body: r.body }));
@@ -120,14 +136,14 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   }
   const db: DbCheck[] = [];
   for (const check of checks) {
-    db.push({ sql: check.sql, rows: plain(await bot.db.query(check.sql)) });
+    db.push({ sql: check.sql, rows: plain(await first.db.query(check.sql)) });
   }
   return {
     exchanges,
     db,
     openaiLeftover: openai.pending(),
     openaiUnscripted: openai.unscripted,
-    errorLines: bot.log.lines.filter((l) => /^(ERROR|CRITICAL)/.test(l)),
+    errorLines: bots.flatMap((b) => b.log.lines).filter((l) => /^(ERROR|CRITICAL)/.test(l)),
   };
 }
 

@@ -43,11 +43,11 @@ export interface Recorder {
 /** Installs the recording transformer; nothing reaches the network afterwards. */
 export function recordApi(
   bot: Bot<BotContext>,
-  opts: { delayMs?: (call: ApiCall) => number } = {},
+  opts: { delayMs?: (call: ApiCall) => number; firstMessageId?: number } = {},
 ): Recorder {
   const calls: ApiCall[] = [];
   const failures = new Map<string, { error_code: number; description: string }>();
-  let messageId = 100;
+  let messageId = (opts.firstMessageId ?? 101) - 1;
   bot.api.config.use(async (_prev, method, payload) => {
     const call = { method, payload: structuredClone(payload ?? {}) as Record<string, unknown> };
     calls.push(call);

@@ -8,7 +8,7 @@ import type { BotContext, OnboardingStep } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
 import { endFlow, showMenu } from "./menu.ts";
 import { PROFILE, showProfile } from "./profile.ts";
-import { quizIntroScreen } from "./sections.ts";
+import { showQuizIntro } from "./quiz.ts";
 import { STALE_BUTTON } from "./fallback.ts";
 import { isQuizCategory, quizFromPayload } from "../../quiz/categories.ts";
 import {
@@ -107,7 +107,7 @@ async function start(ctx: BotContext, payload: string) {
     await recordSource(ctx.services.db, ctx.user.id, payload);
   }
   if (ctx.user.onboarded_at) {
-    if (quiz) await show(ctx, quizIntroScreen(quiz), { fresh: true });
+    if (quiz) await showQuizIntro(ctx, quiz, { fresh: true });
     else await showMenu(ctx, { fresh: true });
     return;
   }
@@ -125,9 +125,7 @@ async function finish(ctx: BotContext) {
   const greeting = texts.done(escapeHtml(ctx.user.display_name ?? ctx.user.first_name ?? ""));
   const fresh = !ctx.callbackQuery;
   if (quiz && isQuizCategory(quiz)) {
-    endFlow(ctx);
-    const intro = quizIntroScreen(quiz);
-    await show(ctx, { ...intro, text: `${greeting}\n\n${intro.text}` }, { fresh });
+    await showQuizIntro(ctx, quiz, { fresh, lead: greeting });
   } else {
     await showMenu(ctx, { fresh, greeting });
   }

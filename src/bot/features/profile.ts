@@ -10,6 +10,8 @@ import { usageCounts, type UserRecord } from "../../users/users.ts";
 import { describeStyle, type Style } from "../../style/style.ts";
 import { getStyle } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
+import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
+import { completedQuizzes } from "../../quiz/sessions.ts";
 
 export const PROFILE = {
   show: "profile:show",
@@ -34,6 +36,7 @@ export function profileScreen(
   user: UserRecord,
   style: Style,
   usage: { days: number; messages: number },
+  quizzes: Array<{ category: QuizCategory; completed_at: Date }> = [],
 ): Screen {
   const name = escapeHtml(user.display_name ?? user.first_name ?? "—");
   const text = [
@@ -46,6 +49,14 @@ export function profileScreen(
     "Подписка: бесплатный доступ",
     `Стиль ответов: ${describeStyle(style)}`,
     `Активность: дней — ${usage.days}, сообщений — ${usage.messages}`,
+    quizzes.length
+      ? `Пройденные квизы: ${
+        quizzes.map((q) =>
+          `«${QUIZ_CATEGORIES[q.category].title}» (${DATE.format(q.completed_at)})`
+        )
+          .join(", ")
+      }`
+      : "Пройденные квизы: пока нет",
   ].join("\n");
   const keyboard = new InlineKeyboard()
     .text("✏️ Изменить данные", PROFILE.edit).text("🎨 Настройки стиля", PROFILE.settings).row()
@@ -59,7 +70,8 @@ export async function showProfile(ctx: BotContext, opts: { fresh?: boolean } = {
   const { db, now } = ctx.services;
   const style = await getStyle(db, ctx.user.id);
   const usage = await usageCounts(db, ctx.user.id);
-  await show(ctx, profileScreen(ctx.user, style, usage), opts);
+  const quizzes = await completedQuizzes(db, ctx.user.id);
+  await show(ctx, profileScreen(ctx.user, style, usage, quizzes), opts);
   await countDaily(db, statDate(now()), "profile");
 }
 

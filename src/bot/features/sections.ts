@@ -1,4 +1,4 @@
-// Sections that later work fills in (quizzes, subscription): each answers its
+// Sections that later work fills in (subscription): each answers its
 // command and menu button with a short card and a way back, so nothing is a dead end.
 // Opening a section ends the current flow, as any navigation does.
 
@@ -7,7 +7,6 @@ import type { BotContext } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
 import { BACK_TO_PROFILE, PROFILE } from "./profile.ts";
-import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 
 type Back = "menu" | "profile";
 
@@ -15,24 +14,6 @@ function backKeyboard(back: Back): InlineKeyboard {
   return back === "menu"
     ? new InlineKeyboard().text(BACK_TO_MENU, MENU.main)
     : new InlineKeyboard().text(BACK_TO_PROFILE, PROFILE.show);
-}
-
-export function quizListScreen(): Screen {
-  const list = Object.values(QUIZ_CATEGORIES).map((q) => `• «${q.title}» — ${q.about}`).join("\n");
-  return {
-    text:
-      `🧩 <b>Квизы</b>\n\nКороткие тесты о себе:\n${list}\n\nСкоро их можно будет пройти здесь.`,
-    keyboard: backKeyboard("menu"),
-  };
-}
-
-export function quizIntroScreen(category: QuizCategory): Screen {
-  const q = QUIZ_CATEGORIES[category];
-  return {
-    text: `🧩 <b>Квиз «${q.title}»</b>\n\nКороткий тест о том, ${q.about}. ` +
-      "Он скоро появится здесь — загляните в раздел «Квизы» чуть позже.",
-    keyboard: backKeyboard("menu"),
-  };
 }
 
 function subscriptionScreen(back: Back): Screen {
@@ -50,8 +31,6 @@ export function sectionsFeature(): Composer<BotContext> {
     await ack(ctx);
     await show(ctx, screen(ctx), { fresh: !ctx.callbackQuery });
   };
-  c.command("quiz", open(quizListScreen));
-  c.callbackQuery(MENU.quiz, open(quizListScreen));
   c.callbackQuery(MENU.subscription, open(() => subscriptionScreen("menu")));
   c.callbackQuery(PROFILE.subscription, open(() => subscriptionScreen("profile")));
   return c;

@@ -1,0 +1,217 @@
+// Quizzes: /quiz, the menu section and quiz_<category> deep links show the list or a quiz's
+// intro; questions are answered by buttons or typed text; the adaptive branch (after the fifth
+// answer) comes from the pure engine; at the end the model writes the result in the user's
+// style, with a deterministic card when it cannot. Progress lives in quiz_sessions, so a quiz
+// survives restarts and navigation and can be resumed or started over.
+
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack, show } from "../ui.ts";
+import { endFlow, MENU, showMenu } from "./menu.ts";
+import { STALE_BUTTON } from "./fallback.ts";
+import { introScreen, listScreen, questionScreen, QUIZ, resultKeyboard } from "./quiz_screens.ts";
+import { isQuizCategory, type QuizCategory } from "../../quiz/categories.ts";
+import type { QuizBank } from "../../quiz/content.ts";
+import {
+  type Answer,
+  branch,
+  initialPlan,
+  nextQuestion,
+  readTyped,
+  scoreAnswers,
+} from "../../quiz/engine.ts";
+import {
+  activeCategories,
+  activeSession,
+  completeSession,
+  getSession,
+  planOf,
+  type QuizSession,
+  saveAnswer,
+  startSession,
+} from "../../quiz/sessions.ts";
+import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
+import { getStyle } from "../../style/settings.ts";
+import { DEFAULT_STYLE } from "../../style/style.ts";
+import { isEnabled } from "../../flags.ts";
+import { countDaily, statDate } from "../../stats/daily.ts";
+import { markdownToTelegramHtml, splitForTelegram } from "../../llm/format.ts";
+
+export const QUIZ_FINISHED = "Этот квиз уже завершён";
+export const ALREADY_ANSWERED = "Ответ на этот вопрос уже принят";
+
+function bankOf(ctx: BotContext, category: QuizCategory): QuizBank {
+  return ctx.services.quizzes.get(category)!;
+}
+
+async function showList(ctx: BotContext, fresh = !ctx.callbackQuery) {
+  endFlow(ctx);
+  const active = await activeCategories(ctx.services.db, ctx.user.id);
+  await show(ctx, listScreen(active), { fresh });
+}
+
+/** A quiz's intro with Start (or Resume / Start over); the deep link and the list lead here. */
+export async function showQuizIntro(
+  ctx: BotContext,
+  category: QuizCategory,
+  opts: { fresh?: boolean; lead?: string } = {},
+) {
+  endFlow(ctx);
+  const active = await activeSession(ctx.services.db, ctx.user.id, category);
+  await show(ctx, introScreen(bankOf(ctx, category), active, opts.lead), opts);
+}
+
+async function showQuestion(
+  ctx: BotContext,
+  s: QuizSession,
+  opts: { hint?: string; fresh?: boolean } = {},
+) {
+  const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
+  if (!q) return await finish(ctx, s);
+  ctx.session = { flow: "quiz", quizId: s.id };
+  ctx.session.screen = await show(ctx, questionScreen(s, q, opts.hint), { fresh: opts.fresh });
+}
+
+async function record(ctx: BotContext, s: QuizSession, answer: Answer) {
+  const { db, now } = ctx.services;
+  const bank = bankOf(ctx, s.category);
+  const answers = [...s.answers, answer];
+  const plan = s.adaptive ? branch(bank, planOf(s), answers) : planOf(s);
+  const saved = await saveAnswer(db, s.id, s.answers.length, answer, plan, now());
+  if (!saved) return await stale(ctx, ALREADY_ANSWERED);
+  if (saved.branch && !s.branch) {
+    ctx.log.info("quiz branched", { dimensions: saved.branch.dimensions });
+  }
+  await showQuestion(ctx, saved, { fresh: !ctx.callbackQuery });
+}
+
+async function finish(ctx: BotContext, s: QuizSession) {
+  const { db, now, llm, ai, flags } = ctx.services;
+  endFlow(ctx);
+  const bank = bankOf(ctx, s.category);
+  const scores = scoreAnswers(bank, s.answers);
+  const wait = await show(ctx, { text: "⏳ Собираю ваш результат…" }, {
+    fresh: !ctx.callbackQuery,
+  });
+  const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", ctx.user.id);
+  const style = styled ? await getStyle(db, ctx.user.id) : DEFAULT_STYLE;
+  let text: string;
+  let source: "llm" | "fallback" = "llm";
+  try {
+    const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", ctx.user.id)
+      ? "chat"
+      : "responses";
+    const r = await llm.complete({
+      api,
+      model: ai.model,
+      messages: resultPrompt(bank, scores, s.answers, style),
+      maxOutputTokens: 900,
+      temperature: 0.7,
+    });
+    text = r.text.trim();
+    if (!text) throw new Error("The model returned an empty result");
+  } catch (err) {
+    ctx.log.warn("Quiz result written without the model", { err });
+    text = fallbackResult(bank, scores);
+    source = "fallback";
+  }
+  const t = now();
+  await completeSession(db, s.id, scores, text, source, t);
+  await countDaily(db, statDate(t), "quiz_completed");
+  const parts = splitForTelegram(markdownToTelegramHtml(text));
+  for (const [i, part] of parts.entries()) {
+    const keyboard = i === parts.length - 1 ? resultKeyboard() : undefined;
+    const options = { parse_mode: "HTML" as const, reply_markup: keyboard };
+    if (i === 0) await ctx.api.editMessageText(ctx.chat!.id, wait, part, options);
+    else await ctx.reply(part, options);
+  }
+}
+
+/** A button of a question that is no longer current, or of a quiz that is over. */
+async function stale(ctx: BotContext, text: string) {
+  if (ctx.callbackQuery?.message?.message_id === ctx.session.screen) return await ack(ctx);
+  await ack(ctx, text);
+  const s = ctx.session.quizId
+    ? await getSession(ctx.services.db, ctx.session.quizId, ctx.user.id)
+    : undefined;
+  if (s?.status === "active") return await showQuestion(ctx, s, { fresh: true });
+  await showList(ctx, true);
+}
+
+async function start(ctx: BotContext, category: QuizCategory) {
+  const { db, now, flags } = ctx.services;
+  const adaptive = isEnabled(flags.enableAdaptiveQuiz, "ENABLE_ADAPTIVE_QUIZ", ctx.user.id);
+  const t = now();
+  const s = await startSession(
+    db,
+    ctx.user.id,
+    category,
+    initialPlan(bankOf(ctx, category)),
+    adaptive,
+    t,
+  );
+  await countDaily(db, statDate(t), "quiz_started");
+  await showQuestion(ctx, s);
+}
+
+export function quizFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command("quiz", (ctx) => showList(ctx, true));
+  for (const data of [MENU.quiz, QUIZ.list]) {
+    c.callbackQuery(data, async (ctx) => {
+      await ack(ctx);
+      await showList(ctx);
+    });
+  }
+  c.callbackQuery(/^quiz:(intro|start|resume):(\w+)$/, async (ctx) => {
+    const [, action, category] = ctx.match;
+    if (!category || !isQuizCategory(category)) return await stale(ctx, STALE_BUTTON);
+    await ack(ctx);
+    if (action === "intro") return await showQuizIntro(ctx, category);
+    const active = action === "resume" &&
+      await activeSession(ctx.services.db, ctx.user.id, category);
+    if (active) return await showQuestion(ctx, active);
+    await start(ctx, category);
+  });
+  c.callbackQuery(QUIZ.pause, async (ctx) => {
+    await ack(ctx, "Квиз на паузе — продолжить можно в разделе «Квизы»");
+    await showMenu(ctx);
+  });
+  c.callbackQuery(/^quiz:a:(\d+):(\d+):(\w+)$/, async (ctx) => {
+    const [, id, position, value] = ctx.match;
+    const s = await getSession(ctx.services.db, Number(id), ctx.user.id);
+    if (!s || s.status !== "active") return await stale(ctx, QUIZ_FINISHED);
+    if (s.answers.length !== Number(position)) return await stale(ctx, ALREADY_ANSWERED);
+    const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers)!;
+    const answer: Answer | undefined = value === "skip" && q.type === "open"
+      ? { question: q.id, skipped: true }
+      : q.type === "scale" && /^[1-5]$/.test(value!)
+      ? { question: q.id, value: Number(value) }
+      : q.type === "choice" && q.options.some((o) => o.id === value)
+      ? { question: q.id, option: value }
+      : undefined;
+    if (!answer) return await stale(ctx, STALE_BUTTON);
+    await ack(ctx);
+    await record(ctx, s, answer);
+  });
+
+  // Typed answers while a quiz is open; commands pass through to their features.
+  c.filter((ctx) => ctx.session.flow === "quiz" && ctx.session.quizId !== undefined)
+    .on("message", async (ctx, next) => {
+      const text = ctx.message.text;
+      if (text?.startsWith("/")) return await next();
+      const s = await getSession(ctx.services.db, ctx.session.quizId!, ctx.user.id);
+      if (!s || s.status !== "active") {
+        endFlow(ctx);
+        return await next();
+      }
+      const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
+      if (!q) return await finish(ctx, s);
+      const typed = text === undefined
+        ? { hint: "Пока я понимаю только текст и кнопки." }
+        : readTyped(q, text);
+      if ("hint" in typed) return await showQuestion(ctx, s, { hint: typed.hint, fresh: true });
+      await record(ctx, s, typed.answer);
+    });
+  return c;
+}
