@@ -41,7 +41,7 @@ const question = z.discriminatedUnion("type", [
 
 export const quizBankSchema = z.object({
   category: z.enum(Object.keys(QUIZ_CATEGORIES) as [QuizCategory, ...QuizCategory[]]),
-  intro: text.max(500),
+  intro: z.string().trim().min(3).max(500),
   dimensions: z.array(dimension).min(3).max(5),
   questions: z.array(question).min(6).max(10),
   followUps: z.array(question).min(6),
