@@ -5,7 +5,7 @@
 import type { ChatMessage } from "./llm.ts";
 import { messageTokens } from "./tokens.ts";
 import type { Length, Personality, Style, Tone } from "../style/style.ts";
-import type { Gender } from "../users/users.ts";
+import { type Gender, GENDER_NAMES } from "../users/users.ts";
 
 export type Assistant = "helper" | "soulsleep";
 
@@ -85,7 +85,7 @@ function aboutUser(u: PromptInput["user"]): string | undefined {
   if (u.name) facts.push(`обращайся к человеку по имени «${u.name}»`);
   if (u.age) facts.push(`возраст — ${u.age}`);
   if (u.gender) {
-    facts.push(`пол — ${u.gender === "female" ? "женский" : "мужской"} (учитывай в окончаниях)`);
+    facts.push(`пол — ${GENDER_NAMES[u.gender]} (учитывай в окончаниях)`);
   }
   return facts.length ? `О человеке: ${facts.join("; ")}.` : undefined;
 }

@@ -5,6 +5,12 @@ import type { Queryable } from "../db/db.ts";
 
 export type Gender = "female" | "male";
 
+/** How a gender is named in Russian (profile card, prompts, onboarding). */
+export const GENDER_NAMES: Readonly<Record<Gender, string>> = {
+  female: "женский",
+  male: "мужской",
+};
+
 export interface UserRecord {
   id: number;
   username: string | null;

@@ -50,12 +50,18 @@ export interface Exchange {
 
 export interface DbCheck {
   sql: string;
+  /** The rows db.json expects. */
   rows: unknown[];
+}
+
+export interface DbResult extends DbCheck {
+  /** The rows the query returned after the replay. */
+  actual: unknown[];
 }
 
 export interface ScenarioResult {
   exchanges: Exchange[];
-  db: DbCheck[];
+  db: DbResult[];
   /** Scripted OpenAI responses the bot never asked for, and requests nobody scripted. */
   openaiLeftover: number;
   openaiUnscripted: number;
@@ -134,9 +140,9 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
     if (requests.length) exchange.openai = requests;
     exchanges.push(exchange);
   }
-  const db: DbCheck[] = [];
+  const db: DbResult[] = [];
   for (const check of checks) {
-    db.push({ sql: check.sql, rows: plain(await first.db.query(check.sql)) });
+    db.push({ ...check, actual: plain(await first.db.query(check.sql)) });
   }
   return {
     exchanges,

@@ -16,6 +16,7 @@ import {
   AGE_MIN,
   cleanName,
   finishOnboarding,
+  GENDER_NAMES,
   NAME_MAX,
   parseAge,
   parseGender,
@@ -46,8 +47,6 @@ function defaultName(ctx: BotContext): string | undefined {
   const current = ctx.session.edit ? ctx.user.display_name : undefined;
   return current ?? cleanName(ctx.user.first_name ?? "");
 }
-
-const GENDER_NAMES = { female: "женский", male: "мужской" } as const;
 
 /** When editing, the age and gender prompts say what is stored now. */
 function currentValue(ctx: BotContext, step: "age" | "gender"): string {

@@ -6,7 +6,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
-import { usageCounts, type UserRecord } from "../../users/users.ts";
+import { GENDER_NAMES, usageCounts, type UserRecord } from "../../users/users.ts";
 import { describeStyle, type Style } from "../../style/style.ts";
 import { getStyle } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
@@ -22,8 +22,6 @@ export const PROFILE = {
 } as const;
 
 export const BACK_TO_PROFILE = "⬅️ К профилю";
-
-const GENDER = { female: "женский", male: "мужской" } as const;
 
 const DATE = new Intl.DateTimeFormat("ru-RU", {
   timeZone: "Europe/Moscow",
@@ -44,7 +42,7 @@ export function profileScreen(
     "",
     `Имя: ${name}`,
     `Возраст: ${user.age ?? "не указан"}`,
-    `Пол: ${user.gender ? GENDER[user.gender] : "не указан"}`,
+    `Пол: ${user.gender ? GENDER_NAMES[user.gender] : "не указан"}`,
     `С нами с ${DATE.format(user.created_at)}`,
     "Подписка: бесплатный доступ",
     `Стиль ответов: ${describeStyle(style)}`,
