@@ -38,6 +38,7 @@ export interface Config {
     readonly baseUrl?: string;
     readonly model: string;
     readonly analysisModel: string;
+    readonly embeddingModel: string;
     readonly timeoutMs: number;
     readonly maxRetries: number;
     /** USD per 1M input/output tokens by model: the defaults with OPENAI_PRICES over them. */
@@ -88,7 +89,8 @@ export function configSummary(config: Config): string[] {
     `TELEGRAM_API_ROOT: ${redactUrl(config.telegramApiRoot)}`,
     `OPENAI_API_KEY: ${set(openai.apiKey)}`,
     `OPENAI_BASE_URL: ${openai.baseUrl ? redactUrl(openai.baseUrl) : "default (OpenAI)"}`,
-    `OPENAI_MODEL: ${openai.model}, analysis: ${openai.analysisModel}`,
+    `OPENAI_MODEL: ${openai.model}, analysis: ${openai.analysisModel}, ` +
+    `embeddings: ${openai.embeddingModel}`,
     `OPENAI_TIMEOUT_MS: ${openai.timeoutMs}, OPENAI_MAX_RETRIES: ${openai.maxRetries}`,
     `PROMPT_TOKEN_BUDGET: ${openai.promptTokenBudget}`,
     database.kind === "postgres"
@@ -141,6 +143,7 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     OPENAI_BASE_URL: field(url("OPENAI_BASE_URL", undefined)),
     OPENAI_MODEL: field((v) => v ?? "gpt-4o-mini"),
     OPENAI_ANALYSIS_MODEL: field((v) => v ?? "gpt-4o"),
+    OPENAI_EMBEDDING_MODEL: field((v) => v ?? "text-embedding-3-small"),
     OPENAI_TIMEOUT_MS: field(int("OPENAI_TIMEOUT_MS", 30_000, 1, 3_600_000, "milliseconds")),
     OPENAI_MAX_RETRIES: field(int("OPENAI_MAX_RETRIES", 2, 0, 10, "retries after a failure")),
     OPENAI_PRICES: field(prices),
@@ -198,6 +201,7 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         baseUrl: c.OPENAI_BASE_URL,
         model: c.OPENAI_MODEL,
         analysisModel: c.OPENAI_ANALYSIS_MODEL,
+        embeddingModel: c.OPENAI_EMBEDDING_MODEL,
         timeoutMs: c.OPENAI_TIMEOUT_MS,
         maxRetries: c.OPENAI_MAX_RETRIES,
         prices: c.OPENAI_PRICES,

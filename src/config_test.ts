@@ -40,6 +40,7 @@ Deno.test("an empty environment gives the defaults", () => {
       baseUrl: undefined,
       model: "gpt-4o-mini",
       analysisModel: "gpt-4o",
+      embeddingModel: "text-embedding-3-small",
       timeoutMs: 30000,
       maxRetries: 2,
       prices: DEFAULT_PRICES,

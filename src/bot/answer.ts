@@ -16,6 +16,8 @@ import { DEFAULT_STYLE } from "../style/style.ts";
 import { isEnabled } from "../flags.ts";
 import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./features/menu.ts";
+import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
+import { loadProfile } from "../patterns/store.ts";
 
 export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
   "Ваше сообщение сохранено — нажмите «Повторить» чуть позже.";
@@ -28,7 +30,7 @@ export async function answer(
   messageId: number,
   text: string,
 ) {
-  const { db, llm, ai, flags } = ctx.services;
+  const { db, llm, ai, flags, analysis, now } = ctx.services;
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
@@ -39,9 +41,13 @@ export async function answer(
   try {
     const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", user.id);
     const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
+    const patterns = analysis.enabledFor(user.id) && isPersonal(text)
+      ? patternsForPrompt((await loadProfile(db, user.id)).patterns, text, now())
+      : [];
     const prompt = composePrompt({
       assistant,
       style,
+      patterns,
       user: { name: user.display_name ?? user.first_name, age: user.age, gender: user.gender },
       history: await recentTurns(db, user.id, assistant, messageId),
       message: text,
@@ -72,7 +78,7 @@ export async function answer(
       costUsd: cost,
       firstTextMs: reply.firstTextMs,
       totalMs,
-      now: ctx.services.now(),
+      now: now(),
     });
     ctx.log.info("answered", {
       assistant,
@@ -83,7 +89,9 @@ export async function answer(
       output_tokens: result.outputTokens,
       first_text_ms: reply.firstTextMs,
       total_ms: totalMs,
+      patterns: patterns.length,
     });
+    analysis.afterAnswer(user.id, assistant, messageId);
   } catch (err) {
     await markFailed(db, messageId).catch((e) =>
       ctx.log.warn("Cannot mark the message as failed", { err: e })

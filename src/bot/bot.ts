@@ -12,7 +12,7 @@
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
 //  11. onboarding, help — /start and the steps; /help works before consent
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — menu, profile, style settings, sections
+//  13. features         — menu, profiles, style settings, chats, quizzes, sections
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -41,6 +41,7 @@ import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
 import { helpFeature } from "./features/help.ts";
 import { menuFeature } from "./features/menu.ts";
 import { profileFeature } from "./features/profile.ts";
+import { psyProfileFeature } from "./features/psy_profile.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { sectionsFeature } from "./features/sections.ts";
 import { fallbackFeature } from "./features/fallback.ts";
@@ -49,6 +50,7 @@ import type { QuizBank } from "../quiz/content.ts";
 import { quizFeature } from "./features/quiz.ts";
 import type { Llm } from "../llm/llm.ts";
 import { chatFeature } from "./features/chat.ts";
+import type { Analyzer } from "../patterns/analysis.ts";
 
 export interface BotDeps {
   token: string;
@@ -62,6 +64,7 @@ export interface BotDeps {
   quizzes: ReadonlyMap<QuizCategory, QuizBank>;
   llm: Llm;
   ai: AiSettings;
+  analysis: Analyzer;
   now?: () => Date;
 }
 
@@ -97,6 +100,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     quizzes: deps.quizzes,
     llm: deps.llm,
     ai: deps.ai,
+    analysis: deps.analysis,
   };
   bot.use((ctx, next) => {
     ctx.services = services;
@@ -107,7 +111,8 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(loadUser);
   bot.use(onboardingFeature(), helpFeature());
   bot.use(requireConsent);
-  bot.use(menuFeature(), profileFeature(), settingsFeature(), chatFeature(), quizFeature());
+  bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
+  bot.use(chatFeature(), quizFeature());
   bot.use(sectionsFeature());
   bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));

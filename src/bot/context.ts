@@ -12,6 +12,7 @@ import type { Llm } from "../llm/llm.ts";
 import type { PriceTable } from "../llm/pricing.ts";
 import type { Assistant } from "../llm/prompts.ts";
 import type { DraftSupport } from "./stream_reply.ts";
+import type { Analyzer } from "../patterns/analysis.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -59,6 +60,8 @@ export interface BotServices {
   quizzes: ReadonlyMap<QuizCategory, QuizBank>;
   llm: Llm;
   ai: AiSettings;
+  /** Pattern analysis (ENABLE_PATTERN_ANALYSIS is checked inside, per user). */
+  analysis: Analyzer;
 }
 
 export interface AppFlavor {

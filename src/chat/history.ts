@@ -112,3 +112,36 @@ export async function failInterrupted(db: Queryable): Promise<number> {
   );
   return rows.length;
 }
+
+/** How many of the user's messages up to `upToId` were answered (one assistant, or all). */
+export async function answeredCount(
+  db: Queryable,
+  userId: number,
+  upToId: number,
+  assistant?: Assistant,
+): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM conversation_history
+     WHERE user_id = $1 AND role = 'user' AND status = 'answered' AND id <= $2
+       AND ($3::text IS NULL OR assistant = $3)`,
+    [userId, upToId, assistant ?? null],
+  );
+  return row?.n ?? 0;
+}
+
+/** The last `limit` answered messages and replies (one assistant, or all), oldest first. */
+export async function lastExchanges(
+  db: Queryable,
+  userId: number,
+  limit: number,
+  assistant?: Assistant,
+): Promise<ChatMessage[]> {
+  const rows = await db.query<{ role: "user" | "assistant"; content: string }>(
+    `SELECT role, content FROM conversation_history
+     WHERE user_id = $1 AND (role = 'assistant' OR status = 'answered')
+       AND ($2::text IS NULL OR assistant = $2)
+     ORDER BY id DESC LIMIT $3`,
+    [userId, assistant ?? null, limit],
+  );
+  return rows.reverse();
+}

@@ -17,6 +17,9 @@ import { type Command, EXIT_OK } from "./command.ts";
 import { loadCliConfig } from "./setup.ts";
 import { Aborted } from "../sleep.ts";
 import type { Logger } from "../log.ts";
+import { isEnabled } from "../flags.ts";
+import { createAnalyzer } from "../patterns/analysis.ts";
+import { pseudonymiser } from "../log_ids.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
@@ -39,6 +42,16 @@ function stopped(log: Logger, signal: AbortSignal): number {
 }
 
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
+const ANALYSIS_GRACE_MS = 15_000;
+
+/** Pattern analyses still running at a stop get a bounded time to finish (they retry later). */
+async function finishAnalyses(idle: Promise<void>, log: Logger) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((r) => timer = setTimeout(() => r(true), ANALYSIS_GRACE_MS));
+  const timedOut = await Promise.race([idle.then(() => false), late]);
+  clearTimeout(timer);
+  if (timedOut) log.warn("Stopped before a pattern analysis finished; later analyses catch up");
+}
 
 export const command: Command = {
   name: "bot",
@@ -88,6 +101,27 @@ export const command: Command = {
       if (interrupted) log.warn(`${interrupted} answer(s) were interrupted by the last stop`);
       pruner = setInterval(prune, PRUNE_EVERY_MS);
 
+      const llm = createOpenAiLlm({
+        apiKey: config.openai.apiKey,
+        baseUrl: config.openai.baseUrl,
+        timeoutMs: config.openai.timeoutMs,
+        maxRetries: config.openai.maxRetries,
+        log,
+      });
+      const analysis = createAnalyzer({
+        db,
+        llm,
+        log,
+        flag: config.flags.enablePatternAnalysis,
+        api: (id) =>
+          isEnabled(config.flags.useChatCompletion, "USE_CHAT_COMPLETION", id)
+            ? "chat"
+            : "responses",
+        model: config.openai.analysisModel,
+        embeddingModel: config.openai.embeddingModel,
+        now: () => new Date(),
+        pseudonym: pseudonymiser(config.botToken!),
+      });
       const { bot, inFlight } = createBot({
         token: config.botToken!,
         apiRoot: config.telegramApiRoot,
@@ -96,13 +130,8 @@ export const command: Command = {
         recordPath: values.record,
         flags: config.flags,
         quizzes,
-        llm: createOpenAiLlm({
-          apiKey: config.openai.apiKey,
-          baseUrl: config.openai.baseUrl,
-          timeoutMs: config.openai.timeoutMs,
-          maxRetries: config.openai.maxRetries,
-          log,
-        }),
+        llm,
+        analysis,
         ai: {
           model: config.openai.model,
           promptTokenBudget: config.openai.promptTokenBudget,
@@ -115,6 +144,7 @@ export const command: Command = {
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
       await poll(bot, inFlight, { log, shutdown: io.shutdown });
+      await finishAnalyses(analysis.idle(), log);
       return EXIT_OK;
     } catch (err) {
       if (err instanceof Aborted) return stopped(log, stop.signal);

@@ -17,6 +17,14 @@ export interface CompletionRequest {
   temperature?: number;
   /** Called with each piece of text as it is generated (streaming); omit for a plain call. */
   onDelta?: (delta: string) => void;
+  /** Structured output: the answer is JSON matching this schema (strict JSON Schema). */
+  json?: { name: string; schema: Record<string, unknown> };
+  signal?: AbortSignal;
+}
+
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
   signal?: AbortSignal;
 }
 
@@ -31,6 +39,8 @@ export interface CompletionResult {
 
 export interface Llm {
   complete(req: CompletionRequest): Promise<CompletionResult>;
+  /** One vector per input string, in order. */
+  embed(req: EmbeddingRequest): Promise<number[][]>;
 }
 
 /** The model could not answer (after the bounded retries): timeout, 429 or 5xx, network. */

@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import {
   type CompletionRequest,
   type CompletionResult,
+  type EmbeddingRequest,
   type Llm,
   LlmUnavailableError,
 } from "./llm.ts";
@@ -54,6 +55,24 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
         throw translateError(err, req.signal, opts.timeoutMs);
       }
     },
+    async embed(req: EmbeddingRequest) {
+      if (req.input.length === 0) return [];
+      try {
+        const res = await client.embeddings.create(
+          { model: req.model, input: req.input, encoding_format: "float" },
+          { signal: req.signal },
+        );
+        const out = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+        if (out.length !== req.input.length) {
+          throw new LlmUnavailableError(
+            `OpenAI returned ${out.length} embeddings for ${req.input.length} inputs`,
+          );
+        }
+        return out;
+      } catch (err) {
+        throw translateError(err, req.signal, opts.timeoutMs);
+      }
+    },
   };
 }
 
@@ -97,6 +116,14 @@ function chatParams(req: CompletionRequest) {
     messages: req.messages.map(({ role, content }) => ({ role, content })),
     ...(req.maxOutputTokens !== undefined ? { max_completion_tokens: req.maxOutputTokens } : {}),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.json
+      ? {
+        response_format: {
+          type: "json_schema" as const,
+          json_schema: { name: req.json.name, schema: req.json.schema, strict: true },
+        },
+      }
+      : {}),
   };
 }
 
@@ -146,6 +173,18 @@ function responsesParams(req: CompletionRequest) {
     store: false,
     ...(req.maxOutputTokens !== undefined ? { max_output_tokens: req.maxOutputTokens } : {}),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.json
+      ? {
+        text: {
+          format: {
+            type: "json_schema" as const,
+            name: req.json.name,
+            schema: req.json.schema,
+            strict: true,
+          },
+        },
+      }
+      : {}),
   };
 }
 

@@ -114,8 +114,8 @@ export async function completeSession(
 }
 
 export async function completedQuizzes(db: Queryable, userId: number, limit = 5) {
-  return await db.query<{ category: QuizCategory; completed_at: Date }>(
-    `SELECT category, completed_at FROM quiz_sessions
+  return await db.query<{ category: QuizCategory; completed_at: Date; scores: Scores | null }>(
+    `SELECT category, completed_at, scores FROM quiz_sessions
      WHERE user_id = $1 AND status = 'completed' ORDER BY completed_at DESC LIMIT $2`,
     [userId, limit],
   );

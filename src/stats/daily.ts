@@ -13,7 +13,9 @@ export type DailyCounter =
   | "soulsleep"
   | "settings"
   | "quiz_started"
-  | "quiz_completed";
+  | "quiz_completed"
+  | "quick_analyses"
+  | "deep_analyses";
 
 const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "onboarded",
@@ -25,6 +27,8 @@ const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "settings",
   "quiz_started",
   "quiz_completed",
+  "quick_analyses",
+  "deep_analyses",
 ]);
 
 const MOSCOW = new Intl.DateTimeFormat("en-CA", {

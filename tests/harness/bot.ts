@@ -21,12 +21,16 @@ import {
   type Updates,
 } from "./telegram.ts";
 import { OB } from "../../src/bot/features/onboarding.ts";
+import { type Analyzer, createAnalyzer } from "../../src/patterns/analysis.ts";
+import { isEnabled } from "../../src/flags.ts";
+import { pseudonymiser } from "../../src/log_ids.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
   db: TestDb;
   api: Recorder;
   log: ReturnType<typeof memoryLogger>;
+  analysis: Analyzer;
   /** Feeds updates one after another, as Telegram would deliver them to one chat. */
   send(...updates: Update[]): Promise<void>;
   handle(update: Update): Promise<void>;
@@ -40,6 +44,8 @@ export interface TestFlags {
   enableStyleSettings: Flag;
   enableAdaptiveQuiz: Flag;
   useChatCompletion: Flag;
+  /** Off unless a test turns it on, so only tests about patterns script analyses. */
+  enablePatternAnalysis: Flag;
 }
 
 let banks: ReturnType<typeof loadQuizBanks> | undefined;
@@ -66,6 +72,27 @@ export interface TestBotOptions {
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const db = opts.db ?? await freshDb();
   const log = memoryLogger();
+  const now = opts.now ?? (() => new Date(TEST_NOW));
+  const llm = createOpenAiLlm({
+    // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
+    baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
+    apiKey: "sk-test",
+    timeoutMs: opts.openaiTimeoutMs ?? 5_000,
+    maxRetries: opts.openaiMaxRetries ?? 0,
+    log,
+  });
+  const useChatCompletion = opts.flags?.useChatCompletion ?? { mode: "on" };
+  const analysis = createAnalyzer({
+    db,
+    llm,
+    log,
+    flag: opts.flags?.enablePatternAnalysis ?? { mode: "off" },
+    api: (id) => isEnabled(useChatCompletion, "USE_CHAT_COMPLETION", id) ? "chat" : "responses",
+    model: "gpt-4o",
+    embeddingModel: "text-embedding-3-small",
+    now,
+    pseudonym: pseudonymiser("test"),
+  });
   const { bot } = createBot({
     token: TEST_TOKEN,
     apiRoot: "http://127.0.0.1:9",
@@ -78,28 +105,23 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       ...opts.flags,
     },
     quizzes: await quizBanks(),
-    llm: createOpenAiLlm({
-      // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
-      baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
-      apiKey: "sk-test",
-      timeoutMs: opts.openaiTimeoutMs ?? 5_000,
-      maxRetries: opts.openaiMaxRetries ?? 0,
-      log,
-    }),
+    llm,
+    analysis,
     ai: {
       model: "gpt-4o-mini",
       promptTokenBudget: 6000,
       prices: DEFAULT_PRICES,
-      useChatCompletion: opts.flags?.useChatCompletion ?? { mode: "on" },
+      useChatCompletion,
       // Only the first text and the final answer are shown, so golden files do not depend on
       // timing; stream_reply tests cover throttled edits.
       streamEditMs: opts.streamEditMs ?? 3_600_000,
       drafts: { available: opts.drafts ?? true },
     },
-    now: opts.now ?? (() => new Date(TEST_NOW)),
+    now,
   });
   const api = recordApi(bot, { delayMs: opts.delayMs, firstMessageId: opts.firstMessageId });
   // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.
+  // Background pattern analyses finish before the next update, so runs are deterministic.
   const handle = async (u: Update) => {
     try {
       await bot.handleUpdate(u);
@@ -107,12 +129,14 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       if (!(err instanceof BotError)) throw err;
       await bot.errorHandler(err);
     }
+    await analysis.idle();
   };
   return {
     bot,
     db,
     api,
     log,
+    analysis,
     handle,
     async send(...updates) {
       for (const u of updates) await handle(u);

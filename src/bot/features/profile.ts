@@ -1,6 +1,6 @@
 // /profile: the user's card (name, age, gender, since when, subscription, style, activity) with
 // ways to edit the personal info, open style settings, the psychological profile and the
-// subscription. /my_profile: the psychological profile (an empty state until analysis exists).
+// subscription (the psychological profile itself is psy_profile.ts).
 
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
@@ -73,18 +73,6 @@ export async function showProfile(ctx: BotContext, opts: { fresh?: boolean } = {
   await countDaily(db, statDate(now()), "profile");
 }
 
-function psychologicalScreen(back: "menu" | "profile"): Screen {
-  return {
-    text: "🧠 <b>Психологический профиль</b>\n\n" +
-      "Здесь появятся закономерности, которые я замечу в наших разговорах и квизах: " +
-      "повторяющиеся мысли, чувства и сценарии, с вашими же словами в подтверждение.\n\n" +
-      "Пока данных нет. Поговорите со мной или пройдите квиз — и профиль начнёт складываться.",
-    keyboard: back === "menu"
-      ? new InlineKeyboard().text(BACK_TO_MENU, MENU.main)
-      : new InlineKeyboard().text(BACK_TO_PROFILE, PROFILE.show),
-  };
-}
-
 export function profileFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command("profile", (ctx) => showProfile(ctx, { fresh: true }));
@@ -94,14 +82,5 @@ export function profileFeature(): Composer<BotContext> {
       await showProfile(ctx);
     });
   }
-  c.command("my_profile", async (ctx) => {
-    endFlow(ctx);
-    await show(ctx, psychologicalScreen("menu"), { fresh: true });
-  });
-  c.callbackQuery(PROFILE.psychological, async (ctx) => {
-    endFlow(ctx);
-    await ack(ctx);
-    await show(ctx, psychologicalScreen("profile"));
-  });
   return c;
 }

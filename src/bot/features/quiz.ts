@@ -31,6 +31,7 @@ import {
   startSession,
 } from "../../quiz/sessions.ts";
 import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
+import { quizCandidates } from "../../patterns/quiz.ts";
 import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
@@ -125,6 +126,8 @@ async function finish(ctx: BotContext, s: QuizSession) {
     if (i === 0) await ctx.api.editMessageText(ctx.chat!.id, wait, part, options);
     else await ctx.reply(part, options);
   }
+  // Only now, with the result delivered: quiz findings join the psychological profile.
+  ctx.services.analysis.afterQuiz(ctx.user.id, quizCandidates(bank, scores, s.answers));
 }
 
 /** A button of a question that is no longer current, or of a quiz that is over. */
