@@ -74,7 +74,11 @@ export function tidy(c: Candidate): Candidate {
     ...c,
     title: cut(c.title, LIMITS.title),
     description: cut(c.description, LIMITS.description),
-    evidence: c.evidence.map((q) => cut(q, LIMITS.quote)).filter(Boolean),
+    evidence: unite(
+      [],
+      c.evidence.map((q) => cut(q, LIMITS.quote)).filter(Boolean),
+      LIMITS.evidence,
+    ),
     confidence: Math.min(1, Math.max(0, c.confidence)),
     tags: unite([], c.tags.map((t) => t.trim().toLowerCase()).filter(Boolean), LIMITS.tags),
   };
