@@ -1,6 +1,8 @@
 // Typed configuration from environment variables: one zod schema keyed by the real variable
 // names, every problem reported at once with its fix, and secret values never echoed.
 
+import { DEFAULT_PLANS, parsePlans, type Plan } from "./payments/plans.ts";
+import { validateRanges, YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
@@ -53,6 +55,20 @@ export interface Config {
     readonly secretKey?: string;
     readonly apiUrl: string;
     readonly returnUrl?: string;
+    /** Addresses and CIDR ranges notifications may come from. */
+    readonly allowedIps: readonly string[];
+    /** Proxies whose X-Forwarded-For is believed. */
+    readonly trustedProxies: readonly string[];
+    /** With an email, payments carry a receipt (54-FZ) sent there, with this VAT code. */
+    readonly receiptEmail?: string;
+    readonly vatCode: number;
+  };
+  readonly subscription: {
+    readonly plans: readonly Plan[];
+    /** Assistant messages a day without a subscription. */
+    readonly freeDailyMessages: number;
+    /** A payment not paid within this time is abandoned. */
+    readonly paymentTtlMinutes: number;
   };
   readonly api: { readonly host: string; readonly port: number };
   readonly adminIds: readonly number[];
@@ -104,6 +120,13 @@ export function configSummary(config: Config): string[] {
         `api ${redactUrl(yookassa.apiUrl)}`
       : "YOOKASSA: not configured (payments off)",
     `YOOKASSA_RETURN_URL: ${yookassa.returnUrl ? redactUrl(yookassa.returnUrl) : "not set"}`,
+    `YOOKASSA_ALLOWED_IPS: ${yookassa.allowedIps.length} entries; TRUSTED_PROXIES: ${
+      yookassa.trustedProxies.join(",") || "none"
+    }; receipts: ${yookassa.receiptEmail ? "on" : "off"}`,
+    `SUBSCRIPTION_PLANS: ${
+      config.subscription.plans.map((p) => `${p.months}:${p.price}`).join(",")
+    }; FREE_DAILY_MESSAGES: ${config.subscription.freeDailyMessages}; ` +
+    `PAYMENT_TTL_MINUTES: ${config.subscription.paymentTtlMinutes}`,
     `API: ${config.api.host}:${config.api.port}`,
     `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}`,
     `LOG: level ${config.log.level}, format ${config.log.format}`,
@@ -165,6 +188,17 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     YOOKASSA_SECRET_KEY: field(secret("YOOKASSA_SECRET_KEY", required)),
     YOOKASSA_API_URL: field(url("YOOKASSA_API_URL", "https://api.yookassa.ru/v3")),
     YOOKASSA_RETURN_URL: field(url("YOOKASSA_RETURN_URL", undefined)),
+    YOOKASSA_ALLOWED_IPS: field(ipList("YOOKASSA_ALLOWED_IPS", YOOKASSA_IPS)),
+    TRUSTED_PROXIES: field(ipList("TRUSTED_PROXIES", [])),
+    YOOKASSA_RECEIPT_EMAIL: field(email),
+    YOOKASSA_VAT_CODE: field(int("YOOKASSA_VAT_CODE", 1, 1, 12, "YooKassa's vat_code")),
+    SUBSCRIPTION_PLANS: field(plans),
+    FREE_DAILY_MESSAGES: field(
+      int("FREE_DAILY_MESSAGES", 10, 1, 100_000, "assistant messages a day without a subscription"),
+    ),
+    PAYMENT_TTL_MINUTES: field(
+      int("PAYMENT_TTL_MINUTES", 60, 5, 7 * 24 * 60, "minutes a payment stays open"),
+    ),
     API_HOST: field((v) => v ?? "0.0.0.0"),
     API_PORT: field(int("API_PORT", 8080, 1, 65535, "a TCP port")),
     ADMIN_IDS: field(adminIds),
@@ -223,6 +257,15 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         secretKey: shop ? value(c.YOOKASSA_SECRET_KEY) : undefined,
         apiUrl: c.YOOKASSA_API_URL,
         returnUrl: c.YOOKASSA_RETURN_URL,
+        allowedIps: c.YOOKASSA_ALLOWED_IPS,
+        trustedProxies: c.TRUSTED_PROXIES,
+        receiptEmail: c.YOOKASSA_RECEIPT_EMAIL,
+        vatCode: c.YOOKASSA_VAT_CODE,
+      },
+      subscription: {
+        plans: c.SUBSCRIPTION_PLANS,
+        freeDailyMessages: c.FREE_DAILY_MESSAGES,
+        paymentTtlMinutes: c.PAYMENT_TTL_MINUTES,
       },
       api: { host: c.API_HOST, port: c.API_PORT },
       adminIds: c.ADMIN_IDS,
@@ -332,6 +375,46 @@ function flag(name: string, fallback: Flag) {
     }
     return parsed ?? fallback;
   };
+}
+
+function ipList(name: string, fallback: readonly string[]) {
+  return (v: string | undefined, report: Report): readonly string[] => {
+    if (v === undefined) return fallback;
+    const list = v.split(/[\s,]+/).filter(Boolean);
+    try {
+      validateRanges(list);
+      return list;
+    } catch (err) {
+      report(
+        `${name} is not valid: ${(err as Error).message}; use addresses or CIDR ranges ` +
+          "separated by commas, e.g. 10.0.0.1,192.168.0.0/16",
+      );
+      return fallback;
+    }
+  };
+}
+
+function plans(v: string | undefined, report: Report): Plan[] {
+  try {
+    return parsePlans(v ?? DEFAULT_PLANS);
+  } catch (err) {
+    report(
+      `SUBSCRIPTION_PLANS is not valid: ${(err as Error).message}; use months:roubles ` +
+        `pairs separated by commas, e.g. ${DEFAULT_PLANS}`,
+    );
+    return parsePlans(DEFAULT_PLANS);
+  }
+}
+
+function email(v: string | undefined, report: Report): string | undefined {
+  if (v !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) {
+    report(
+      `${show("YOOKASSA_RECEIPT_EMAIL", v)} is not an email address: use e.g. ` +
+        "receipts@example.com, or remove it to send payments without a receipt",
+    );
+    return undefined;
+  }
+  return v;
 }
 
 function shopId(v: string | undefined, report: Report): string | undefined {

@@ -1,6 +1,7 @@
 // Tests for configuration loading: defaults, all problems at once, placeholders, database
 // selection, and that no secret value ever reaches an error message or the summary.
 
+import { YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import assert from "node:assert/strict";
 import { type Config, configSummary, FLAG_NAMES, isSecretName, loadConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
@@ -58,6 +59,20 @@ Deno.test("an empty environment gives the defaults", () => {
       secretKey: undefined,
       apiUrl: "https://api.yookassa.ru/v3",
       returnUrl: undefined,
+      allowedIps: YOOKASSA_IPS,
+      trustedProxies: [],
+      receiptEmail: undefined,
+      vatCode: 1,
+    },
+    subscription: {
+      plans: [
+        { months: 1, price: 1111 },
+        { months: 3, price: 2999 },
+        { months: 6, price: 5555 },
+        { months: 12, price: 11111 },
+      ],
+      freeDailyMessages: 10,
+      paymentTtlMinutes: 60,
     },
     api: { host: "0.0.0.0", port: 8080 },
     adminIds: [],
@@ -97,6 +112,12 @@ Deno.test("values are parsed into their types", () => {
     YOOKASSA_SHOP_ID: "123456",
     YOOKASSA_SECRET_KEY: YK_SECRET,
     YOOKASSA_RETURN_URL: "https://t.me/soulnear_bot",
+    YOOKASSA_ALLOWED_IPS: "10.0.0.0/8, 192.168.1.5",
+    TRUSTED_PROXIES: "127.0.0.1",
+    YOOKASSA_RECEIPT_EMAIL: "receipts@example.com",
+    YOOKASSA_VAT_CODE: "6",
+    SUBSCRIPTION_PLANS: "12:9000, 1:990",
+    FREE_DAILY_MESSAGES: "5",
     API_PORT: "9000",
     ADMIN_IDS: "111, 222 333,111",
     LOG_LEVEL: "DEBUG",
@@ -115,6 +136,15 @@ Deno.test("values are parsed into their types", () => {
     secretKey: YK_SECRET,
     apiUrl: "https://api.yookassa.ru/v3",
     returnUrl: "https://t.me/soulnear_bot",
+    allowedIps: ["10.0.0.0/8", "192.168.1.5"],
+    trustedProxies: ["127.0.0.1"],
+    receiptEmail: "receipts@example.com",
+    vatCode: 6,
+  });
+  assert.deepEqual(config.subscription, {
+    plans: [{ months: 1, price: 990 }, { months: 12, price: 9000 }],
+    freeDailyMessages: 5,
+    paymentTtlMinutes: 60,
   });
   assert.equal(config.api.port, 9000);
   assert.deepEqual(config.adminIds, [111, 222, 333]);
@@ -409,4 +439,29 @@ Deno.test("OPENAI_PRICES overrides the default price table, and a bad table is n
   assert.deepEqual(config.openai.prices["gpt-4o"], [2, 8]);
   assert.deepEqual(config.openai.prices["gpt-4o-mini"], DEFAULT_PRICES["gpt-4o-mini"]);
   assert.throws(() => loadConfig({ OPENAI_PRICES: "{oops" }), /OPENAI_PRICES is not valid/);
+});
+
+Deno.test("payment settings: bad plans, addresses and emails are reported with the fix", () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        SUBSCRIPTION_PLANS: "1:1111,1:2000",
+        YOOKASSA_ALLOWED_IPS: "185.71.76.0/27,not-an-ip",
+        TRUSTED_PROXIES: "10.0.0.0/99",
+        YOOKASSA_RECEIPT_EMAIL: "nobody",
+        FREE_DAILY_MESSAGES: "0",
+      }, { require: [] }),
+    (err: Error) => {
+      for (
+        const name of [
+          "SUBSCRIPTION_PLANS is not valid: 1 months appears twice",
+          'YOOKASSA_ALLOWED_IPS is not valid: "not-an-ip" is not an IP address',
+          'TRUSTED_PROXIES is not valid: "10.0.0.0/99"',
+          "YOOKASSA_RECEIPT_EMAIL",
+          "FREE_DAILY_MESSAGES",
+        ]
+      ) assert.ok(err.message.includes(name), `${name} in ${err.message}`);
+      return true;
+    },
+  );
 });

@@ -12,7 +12,7 @@
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
 //  11. onboarding, help — /start and the steps; /help works before consent
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — menu, profiles, style settings, chats, quizzes, sections
+//  13. features         — menu, profiles, style settings, chats, quizzes, subscription, admin
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -43,7 +43,6 @@ import { menuFeature } from "./features/menu.ts";
 import { profileFeature } from "./features/profile.ts";
 import { psyProfileFeature } from "./features/psy_profile.ts";
 import { settingsFeature } from "./features/settings.ts";
-import { sectionsFeature } from "./features/sections.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
 import type { QuizBank } from "../quiz/content.ts";
@@ -51,6 +50,9 @@ import { quizFeature } from "./features/quiz.ts";
 import type { Llm } from "../llm/llm.ts";
 import { chatFeature } from "./features/chat.ts";
 import type { Analyzer } from "../patterns/analysis.ts";
+import type { Payments } from "../payments/service.ts";
+import { subscriptionFeature } from "./features/subscription.ts";
+import { adminFeature } from "./features/admin.ts";
 
 export interface BotDeps {
   token: string;
@@ -65,6 +67,9 @@ export interface BotDeps {
   llm: Llm;
   ai: AiSettings;
   analysis: Analyzer;
+  payments: Payments;
+  limits: { freeDailyMessages: number };
+  adminIds: readonly number[];
   now?: () => Date;
 }
 
@@ -101,6 +106,9 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     llm: deps.llm,
     ai: deps.ai,
     analysis: deps.analysis,
+    payments: deps.payments,
+    limits: deps.limits,
+    adminIds: deps.adminIds,
   };
   bot.use((ctx, next) => {
     ctx.services = services;
@@ -113,7 +121,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(requireConsent);
   bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
   bot.use(chatFeature(), quizFeature());
-  bot.use(sectionsFeature());
+  bot.use(subscriptionFeature(), adminFeature());
   bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));
   return { bot, inFlight };

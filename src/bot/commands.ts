@@ -9,6 +9,7 @@ export const BOT_COMMANDS: ReadonlyArray<{ command: string; description: string 
   { command: "profile", description: "Мой профиль" },
   { command: "my_profile", description: "Психологический профиль" },
   { command: "settings", description: "Стиль ответов" },
+  { command: "subscription", description: "Подписка" },
   { command: "deletecontext", description: "Забыть текущий разговор" },
   { command: "help", description: "Помощь и контакты поддержки" },
 ];

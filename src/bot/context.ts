@@ -13,6 +13,7 @@ import type { PriceTable } from "../llm/pricing.ts";
 import type { Assistant } from "../llm/prompts.ts";
 import type { DraftSupport } from "./stream_reply.ts";
 import type { Analyzer } from "../patterns/analysis.ts";
+import type { Payments } from "../payments/service.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -62,6 +63,10 @@ export interface BotServices {
   ai: AiSettings;
   /** Pattern analysis (ENABLE_PATTERN_ANALYSIS is checked inside, per user). */
   analysis: Analyzer;
+  payments: Payments;
+  limits: { freeDailyMessages: number };
+  /** Telegram user ids allowed to use admin commands (ADMIN_IDS). */
+  adminIds: readonly number[];
 }
 
 export interface AppFlavor {

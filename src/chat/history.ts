@@ -18,11 +18,12 @@ export async function saveUserMessage(
   assistant: Assistant,
   content: string,
   now: Date,
+  status: "pending" | "held" = "pending",
 ): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO conversation_history (user_id, assistant, role, content, status, created_at)
-     VALUES ($1, $2, 'user', $3, 'pending', $4) RETURNING id`,
-    [userId, assistant, content, now],
+     VALUES ($1, $2, 'user', $3, $5, $4) RETURNING id`,
+    [userId, assistant, content, now, status],
   );
   return row!.id;
 }
@@ -91,6 +92,27 @@ export async function claimRetry(db: Queryable, id: number, userId: number) {
   const [row] = await db.query<{ assistant: Assistant; content: string }>(
     `UPDATE conversation_history SET status = 'pending'
      WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = 'failed'
+     RETURNING assistant, content`,
+    [id, userId],
+  );
+  return row;
+}
+
+/** The newest message kept after the free limit, if any. */
+export async function latestHeld(db: Queryable, userId: number) {
+  const [row] = await db.query<{ id: number; assistant: Assistant }>(
+    `SELECT id, assistant FROM conversation_history
+     WHERE user_id = $1 AND role = 'user' AND status = 'held' ORDER BY id DESC LIMIT 1`,
+    [userId],
+  );
+  return row;
+}
+
+/** Claims a held message to be answered now; undefined when it was claimed already. */
+export async function claimHeld(db: Queryable, id: number, userId: number) {
+  const [row] = await db.query<{ assistant: Assistant; content: string }>(
+    `UPDATE conversation_history SET status = 'pending'
+     WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = 'held'
      RETURNING assistant, content`,
     [id, userId],
   );

@@ -20,6 +20,7 @@ import type { Logger } from "../log.ts";
 import { isEnabled } from "../flags.ts";
 import { createAnalyzer } from "../patterns/analysis.ts";
 import { pseudonymiser } from "../log_ids.ts";
+import { paymentsFromConfig } from "../payments/setup.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
@@ -43,6 +44,7 @@ function stopped(log: Logger, signal: AbortSignal): number {
 
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 const ANALYSIS_GRACE_MS = 15_000;
+const EXPIRE_EVERY_MS = 5 * 60 * 1000;
 
 /** Pattern analyses still running at a stop get a bounded time to finish (they retry later). */
 async function finishAnalyses(idle: Promise<void>, log: Logger) {
@@ -84,6 +86,7 @@ export const command: Command = {
       throw err;
     }
     let pruner: ReturnType<typeof setInterval> | undefined;
+    let expirer: ReturnType<typeof setInterval> | undefined;
     try {
       log.info(`✅ Database connected: ${db.description}`);
       const migrations = await loadMigrations();
@@ -100,6 +103,11 @@ export const command: Command = {
       const interrupted = await failInterrupted(db);
       if (interrupted) log.warn(`${interrupted} answer(s) were interrupted by the last stop`);
       pruner = setInterval(prune, PRUNE_EVERY_MS);
+      const expire = () =>
+        payments.expire(new Date()).catch((err) =>
+          log.warn("Cannot expire unpaid payments", { err })
+        );
+      expirer = setInterval(expire, EXPIRE_EVERY_MS);
 
       const llm = createOpenAiLlm({
         apiKey: config.openai.apiKey,
@@ -108,6 +116,8 @@ export const command: Command = {
         maxRetries: config.openai.maxRetries,
         log,
       });
+      const pseudonym = pseudonymiser(config.botToken!);
+      const payments = paymentsFromConfig(config, { db, log, pseudonym });
       const analysis = createAnalyzer({
         db,
         llm,
@@ -120,7 +130,7 @@ export const command: Command = {
         model: config.openai.analysisModel,
         embeddingModel: config.openai.embeddingModel,
         now: () => new Date(),
-        pseudonym: pseudonymiser(config.botToken!),
+        pseudonym,
       });
       const { bot, inFlight } = createBot({
         token: config.botToken!,
@@ -132,6 +142,9 @@ export const command: Command = {
         quizzes,
         llm,
         analysis,
+        payments,
+        limits: { freeDailyMessages: config.subscription.freeDailyMessages },
+        adminIds: config.adminIds,
         ai: {
           model: config.openai.model,
           promptTokenBudget: config.openai.promptTokenBudget,
@@ -151,6 +164,7 @@ export const command: Command = {
       throw err;
     } finally {
       clearInterval(pruner);
+      clearInterval(expirer);
       await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));
       log.info("Database closed");
     }

@@ -17,8 +17,8 @@ export const COMMANDS: readonly Entry[] = [
   },
   {
     name: "api",
-    summary: "HTTP service: health, metrics, payments (not implemented yet)",
-    load: async () => (await import("./pending.ts")).pending("api"),
+    summary: "HTTP service: health and YooKassa payment notifications",
+    load: async () => (await import("./api.ts")).command,
   },
   {
     name: "migrate",

@@ -15,7 +15,13 @@ export type DailyCounter =
   | "quiz_started"
   | "quiz_completed"
   | "quick_analyses"
-  | "deep_analyses";
+  | "deep_analyses"
+  | "payments_started"
+  | "payments_succeeded"
+  | "payments_canceled"
+  | "free_limit_reached"
+  /** Roubles received (statistic_day.earn). */
+  | "earn";
 
 const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "onboarded",
@@ -29,6 +35,11 @@ const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "quiz_completed",
   "quick_analyses",
   "deep_analyses",
+  "payments_started",
+  "payments_succeeded",
+  "payments_canceled",
+  "free_limit_reached",
+  "earn",
 ]);
 
 const MOSCOW = new Intl.DateTimeFormat("en-CA", {
@@ -91,20 +102,36 @@ export async function recordActivity(db: Queryable, a: Activity): Promise<void> 
   );
 }
 
-/** One message to an assistant: the user's daily count (the free tier reads it) and the day's. */
+/**
+ * Takes one message to an assistant from the user's day: with a `limit` (the free tier) only
+ * while fewer than `limit` were taken — one atomic statement, so parallel messages cannot exceed
+ * it. Returns the day's count with this message, or undefined when the limit was reached.
+ */
 export async function countAssistantMessage(
   db: Queryable,
   userId: number,
   date: string,
   assistant: "helper" | "soulsleep",
-): Promise<number> {
+  limit?: number,
+): Promise<number | undefined> {
   const [row] = await db.query<{ n: number }>(
     `INSERT INTO user_activity_day (user_id, date, assistant_messages) VALUES ($1, $2, 1)
      ON CONFLICT (user_id, date) DO UPDATE
        SET assistant_messages = user_activity_day.assistant_messages + 1
+       WHERE $3::int IS NULL OR user_activity_day.assistant_messages < $3::int
      RETURNING assistant_messages AS n`,
-    [userId, date],
+    [userId, date, limit ?? null],
   );
+  if (!row) return undefined;
   await countDaily(db, date, assistant);
-  return row!.n;
+  return row.n;
+}
+
+/** Assistant messages the user sent today (Moscow date). */
+export async function usedToday(db: Queryable, userId: number, now: Date): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT assistant_messages AS n FROM user_activity_day WHERE user_id = $1 AND date = $2",
+    [userId, statDate(now)],
+  );
+  return row?.n ?? 0;
 }

@@ -23,6 +23,8 @@ export interface UserRecord {
   consent_at: Date | null;
   onboarded_at: Date | null;
   blocked_at: Date | null;
+  /** Paid access lasts until this moment; null or past: the free tier. */
+  subscription_until: Date | null;
 }
 
 export interface TelegramPerson {
@@ -39,7 +41,7 @@ export const AGE_MAX = 100;
 export const NAME_MAX = 32;
 
 const COLUMNS = "id, username, first_name, display_name, age, gender, source, created_at, " +
-  "consent_at, onboarded_at, blocked_at";
+  "consent_at, onboarded_at, blocked_at, subscription_until";
 
 /** Creates the user on first contact or refreshes their Telegram fields; `inserted` tells which. */
 export async function touchUser(

@@ -24,6 +24,9 @@ import { OB } from "../../src/bot/features/onboarding.ts";
 import { type Analyzer, createAnalyzer } from "../../src/patterns/analysis.ts";
 import { isEnabled } from "../../src/flags.ts";
 import { pseudonymiser } from "../../src/log_ids.ts";
+import { createPayments } from "../../src/payments/service.ts";
+import { createYooKassa } from "../../src/payments/yookassa.ts";
+import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
@@ -67,6 +70,10 @@ export interface TestBotOptions {
   firstMessageId?: number;
   /** Whether the bot starts out streaming by drafts (the fake Bot API accepts them). */
   drafts?: boolean;
+  /** The YooKassa mock's API URL; without it paying is unavailable. */
+  yookassaUrl?: string;
+  freeDailyMessages?: number;
+  adminIds?: number[];
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -93,6 +100,16 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     now,
     pseudonym: pseudonymiser("test"),
   });
+  const payments = createPayments({
+    db,
+    log,
+    pseudonym: pseudonymiser("test"),
+    yookassa: opts.yookassaUrl
+      ? createYooKassa({ shopId: "123456", secretKey: "test_secret", apiUrl: opts.yookassaUrl })
+      : undefined,
+    config: { plans: parsePlans(DEFAULT_PLANS), ttlMinutes: 60 },
+    retryDelaysMs: [0, 0],
+  });
   const { bot } = createBot({
     token: TEST_TOKEN,
     apiRoot: "http://127.0.0.1:9",
@@ -107,6 +124,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     quizzes: await quizBanks(),
     llm,
     analysis,
+    payments,
+    limits: { freeDailyMessages: opts.freeDailyMessages ?? 10 },
+    adminIds: opts.adminIds ?? [],
     ai: {
       model: "gpt-4o-mini",
       promptTokenBudget: 6000,

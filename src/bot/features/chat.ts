@@ -8,8 +8,18 @@ import { ack, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
 import { answer } from "../answer.ts";
 import { type Assistant } from "../../llm/prompts.ts";
-import { claimRetry, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
-import { countAssistantMessage, statDate } from "../../stats/daily.ts";
+import {
+  claimHeld,
+  claimRetry,
+  clearHistory,
+  isAssistant,
+  saveUserMessage,
+} from "../../chat/history.ts";
+import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
+import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
+
+/** Below this many free messages left, the user is told how many remain. */
+const WARN_LEFT = 3;
 
 const TITLES: Record<Assistant, string> = { helper: "«Поговорить»", soulsleep: "«Разобрать сон»" };
 
@@ -80,6 +90,20 @@ export function chatFeature(): Composer<BotContext> {
     });
   });
 
+  // After paying: answer the message that arrived when the free limit was reached.
+  c.callbackQuery(/^chat:held:(\d+)$/, async (ctx) => {
+    const { db, now } = ctx.services;
+    const claimed = await claimHeld(db, Number(ctx.match[1]), ctx.user.id);
+    if (!claimed) return await ack(ctx, ALREADY_HANDLED);
+    await ack(ctx);
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    endFlow(ctx);
+    ctx.session.flow = "chat";
+    ctx.session.assistant = claimed.assistant;
+    await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
+    await answer(ctx, claimed.assistant, Number(ctx.match[1]), claimed.content);
+  });
+
   c.callbackQuery(/^chat:retry:(\d+)$/, async (ctx) => {
     const claimed = await claimRetry(ctx.services.db, Number(ctx.match[1]), ctx.user.id);
     if (!claimed) return await ack(ctx, ALREADY_HANDLED);
@@ -99,11 +123,27 @@ export function chatFeature(): Composer<BotContext> {
       if (text?.startsWith("/")) return await next();
       if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
       const assistant = ctx.session.assistant!;
-      const { db, now } = ctx.services;
+      const { db, now, limits } = ctx.services;
       const t = now();
+      const date = statDate(t);
+      const free = !isSubscribed(ctx.user.subscription_until, t);
+      const limit = limits.freeDailyMessages;
+      const n = await countAssistantMessage(
+        db,
+        ctx.user.id,
+        date,
+        assistant,
+        free ? limit : undefined,
+      );
+      if (n === undefined) {
+        // Over the free limit: the message is kept, to be answered after payment.
+        await saveUserMessage(db, ctx.user.id, assistant, text, t, "held");
+        await countDaily(db, date, "free_limit_reached");
+        return await show(ctx, limitScreen(limit), { fresh: true });
+      }
       const id = await saveUserMessage(db, ctx.user.id, assistant, text, t);
-      await countAssistantMessage(db, ctx.user.id, statDate(t), assistant);
       await answer(ctx, assistant, id, text);
+      if (free && limit - n <= WARN_LEFT) await ctx.reply(freeLeftText(limit - n, limit));
     });
   return c;
 }

@@ -12,6 +12,7 @@ import { getStyle } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import { completedQuizzes } from "../../quiz/sessions.ts";
+import { isSubscribed, untilText } from "./subscription_screens.ts";
 
 export const PROFILE = {
   show: "profile:show",
@@ -35,6 +36,7 @@ export function profileScreen(
   style: Style,
   usage: { days: number; messages: number },
   quizzes: Array<{ category: QuizCategory; completed_at: Date }> = [],
+  now: Date = new Date(),
 ): Screen {
   const name = escapeHtml(user.display_name ?? user.first_name ?? "—");
   const text = [
@@ -44,7 +46,9 @@ export function profileScreen(
     `Возраст: ${user.age ?? "не указан"}`,
     `Пол: ${user.gender ? GENDER_NAMES[user.gender] : "не указан"}`,
     `С нами с ${DATE.format(user.created_at)}`,
-    "Подписка: бесплатный доступ",
+    isSubscribed(user.subscription_until, now)
+      ? `Подписка: активна до ${untilText(user.subscription_until!)}`
+      : "Подписка: бесплатный доступ",
     `Стиль ответов: ${describeStyle(style)}`,
     `Активность: дней — ${usage.days}, сообщений — ${usage.messages}`,
     quizzes.length
@@ -69,7 +73,7 @@ export async function showProfile(ctx: BotContext, opts: { fresh?: boolean } = {
   const style = await getStyle(db, ctx.user.id);
   const usage = await usageCounts(db, ctx.user.id);
   const quizzes = await completedQuizzes(db, ctx.user.id);
-  await show(ctx, profileScreen(ctx.user, style, usage, quizzes), opts);
+  await show(ctx, profileScreen(ctx.user, style, usage, quizzes, now()), opts);
   await countDaily(db, statDate(now()), "profile");
 }
 

@@ -1,0 +1,99 @@
+// The api service as a Hono app (createApi(deps)), tested in-process with app.request():
+//   GET  /health                  database reachable, migrations current, version (503 otherwise)
+//   POST /yookassa/notifications  YooKassa's payment notifications, from allowed addresses only
+// One log line per request (method, path, status, duration) and a single error handler.
+
+import { Hono } from "hono";
+import type { Db } from "../db/db.ts";
+import type { Logger } from "../log.ts";
+import type { Migration } from "../db/migrate.ts";
+import { migrationStatus } from "../db/migrate.ts";
+import { clientAddress, type Matcher } from "../payments/ip_allowlist.ts";
+import type { Payments } from "../payments/service.ts";
+import type { Outcome } from "../payments/store.ts";
+import { VERSION } from "../version.ts";
+
+/** What the server passes along with each request (the direct peer's address). */
+export interface ApiEnv {
+  Bindings: { remoteAddr?: string };
+}
+
+export interface ApiDeps {
+  db: Db;
+  log: Logger;
+  migrations: Migration[];
+  payments: Payments;
+  /** Tells the user what a notification changed (a Telegram message). */
+  notify: (outcome: Outcome) => Promise<void>;
+  allowed: Matcher;
+  trustedProxies: Matcher;
+  now?: () => Date;
+}
+
+export function createApi(deps: ApiDeps): Hono<ApiEnv> {
+  const { db, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono<ApiEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const fields = {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    };
+    if (c.res.status >= 500) log.warn("api request failed", fields);
+    else log.info("api request", fields);
+  });
+
+  app.onError((err, c) => {
+    log.error("api error", { method: c.req.method, path: c.req.path, err });
+    return c.json({ error: "internal error" }, 500);
+  });
+  app.notFound((c) => c.json({ error: "not found" }, 404));
+
+  app.get("/health", async (c) => {
+    let database = "ok";
+    let migrations = "current";
+    try {
+      const states = await migrationStatus(db, deps.migrations);
+      const behind = states.filter((s) => s.state !== "applied");
+      if (behind.length) migrations = `${behind.length} not applied`;
+    } catch (err) {
+      log.warn("Health check: database unavailable", { err });
+      database = "unreachable";
+      migrations = "unknown";
+    }
+    const ok = database === "ok" && migrations === "current";
+    return c.json(
+      { status: ok ? "ok" : "unavailable", database, migrations, version: VERSION },
+      ok ? 200 : 503,
+    );
+  });
+
+  app.post("/yookassa/notifications", async (c) => {
+    const from = clientAddress(
+      c.env?.remoteAddr,
+      c.req.header("x-forwarded-for"),
+      deps.trustedProxies,
+    );
+    if (!deps.allowed(from)) {
+      log.warn("Refused a notification from an address not on the allowlist", { from });
+      return c.json({ error: "forbidden" }, 403);
+    }
+    const body = await c.req.json().catch(() => undefined);
+    const { result, outcome } = await deps.payments.notification(body, now());
+    if (result === "retry") return c.json({ status: "retry later" }, 503);
+    if (outcome && (outcome.kind === "succeeded" || outcome.kind === "canceled")) {
+      // The payment is applied; a user we cannot reach (blocked the bot) changes nothing.
+      await deps.notify(outcome).catch((err) =>
+        log.warn("Cannot tell the user about their payment", { err })
+      );
+    }
+    return c.json({ status: result });
+  });
+
+  return app;
+}

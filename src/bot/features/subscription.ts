@@ -1,0 +1,114 @@
+// The subscription section (/subscription, the menu, the profile, the free-limit offer): status
+// and plans → a YooKassa payment with «💳 Оплатить подписку», «🔄 Проверить оплату» and
+// «✖️ Отменить». Checking applies YooKassa's answer through the same transition the notification
+// endpoint uses, so a payment is applied once whichever comes first.
+
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack, show } from "../ui.ts";
+import { endFlow, MENU, showMenu } from "./menu.ts";
+import { PROFILE } from "./profile.ts";
+import {
+  CANCELED_SCREEN,
+  PAY,
+  paymentScreen,
+  subscriptionScreen,
+  successScreen,
+  TOASTS,
+} from "./subscription_screens.ts";
+import { usedToday } from "../../stats/daily.ts";
+import { latestHeld } from "../../chat/history.ts";
+import { subscriptionUntil } from "../../payments/store.ts";
+
+async function showSubscription(ctx: BotContext, back: "menu" | "profile") {
+  endFlow(ctx);
+  const { db, now, payments, limits } = ctx.services;
+  const t = now();
+  await show(
+    ctx,
+    subscriptionScreen({
+      until: ctx.user.subscription_until,
+      now: t,
+      freeLimit: limits.freeDailyMessages,
+      usedToday: await usedToday(db, ctx.user.id, t),
+      plans: payments.plans,
+      available: payments.available,
+      back,
+    }),
+    { fresh: !ctx.callbackQuery },
+  );
+}
+
+export function subscriptionFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command("subscription", (ctx) => showSubscription(ctx, "menu"));
+  for (
+    const [data, back] of [[MENU.subscription, "menu"], [PAY.offer, "menu"], [
+      PROFILE.subscription,
+      "profile",
+    ]] as const
+  ) {
+    c.callbackQuery(data, async (ctx) => {
+      await ack(ctx);
+      await showSubscription(ctx, back);
+    });
+  }
+
+  c.callbackQuery(/^pay:plan:(\d+)$/, async (ctx) => {
+    const { payments, now } = ctx.services;
+    const started = await payments.start(
+      ctx.user.id,
+      Number(ctx.match[1]),
+      now(),
+      `https://t.me/${ctx.me.username}`,
+    );
+    if (started.kind === "created") {
+      await ack(ctx);
+      return await show(ctx, paymentScreen(started.payment));
+    }
+    await ack(ctx, started.kind === "unavailable" ? TOASTS.failed : TOASTS.off);
+    await showSubscription(ctx, "menu");
+  });
+
+  c.callbackQuery(/^pay:check:(\d+)$/, async (ctx) => {
+    const { payments, now, db } = ctx.services;
+    const r = await payments.check(ctx.user.id, Number(ctx.match[1]), now());
+    switch (r.kind) {
+      case "succeeded":
+        await ack(ctx);
+        return await show(ctx, successScreen(r.until, (await latestHeld(db, ctx.user.id))?.id));
+      case "canceled":
+        await ack(ctx);
+        return await show(ctx, CANCELED_SCREEN);
+      case "pending":
+        return await ack(ctx, TOASTS.pending);
+      case "unavailable":
+        return await ack(ctx, TOASTS.unavailable);
+      case "mismatch":
+        return await ack(ctx, TOASTS.mismatch);
+      case "unchanged": {
+        if (r.status === "succeeded") {
+          // Applied already (by YooKassa's notification, or a tap a moment ago).
+          const until = await subscriptionUntil(db, ctx.user.id);
+          await ack(ctx);
+          return await show(ctx, successScreen(until!, (await latestHeld(db, ctx.user.id))?.id));
+        }
+        if (r.status === "pending" || r.status === "creating") {
+          return await ack(ctx, TOASTS.pending);
+        }
+        await ack(ctx, r.status === "canceled" ? TOASTS.canceled : TOASTS.closed);
+        return await showSubscription(ctx, "menu");
+      }
+      default:
+        await ack(ctx, r.kind === "off" ? TOASTS.off : TOASTS.closed);
+        return await showSubscription(ctx, "menu");
+    }
+  });
+
+  c.callbackQuery(/^pay:cancel:(\d+)$/, async (ctx) => {
+    const done = await ctx.services.payments.cancel(ctx.user.id, Number(ctx.match[1]));
+    await ack(ctx, done ? TOASTS.abandoned : TOASTS.closed);
+    await showMenu(ctx);
+  });
+  return c;
+}
