@@ -1,6 +1,8 @@
 // Subscription plans: periods in months with prices in roubles, configured as
 // SUBSCRIPTION_PLANS="1:1111,3:2999,6:5555,12:11111" (months:roubles, comma-separated).
 
+import { plural } from "../text/plural.ts";
+
 export interface Plan {
   months: number;
   /** Whole roubles. */
@@ -28,13 +30,7 @@ export function parsePlans(text: string): Plan[] {
 
 /** "1 месяц", "3 месяца", "6 месяцев" */
 export function monthsText(n: number): string {
-  const d = n % 10, h = n % 100;
-  const word = d === 1 && h !== 11
-    ? "месяц"
-    : d >= 2 && d <= 4 && (h < 12 || h > 14)
-    ? "месяца"
-    : "месяцев";
-  return `${n} ${word}`;
+  return plural(n, ["месяц", "месяца", "месяцев"]);
 }
 
 /** "1 111 ₽" */

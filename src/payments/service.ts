@@ -160,7 +160,14 @@ export function createPayments(deps: PaymentsDeps): Payments {
       if (!yookassa) return { kind: "off" };
       try {
         const remote = await yookassa.getPayment(row.provider_id);
-        return await settle(row, remote, now, "check");
+        const outcome = await settle(row, remote, now, "check");
+        // Still open at YooKassa, but the user cancelled it here (or it expired): closed.
+        if (
+          outcome.kind === "pending" && (row.status === "abandoned" || row.status === "expired")
+        ) {
+          return { kind: "unchanged", status: row.status };
+        }
+        return outcome;
       } catch (err) {
         if (!(err instanceof YooKassaUnavailable)) throw err;
         log.warn("Cannot check a payment: YooKassa unavailable", { payment: row.id, err });

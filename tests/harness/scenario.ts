@@ -5,13 +5,15 @@
 //                   {"user":"alice","media":"sticker"}, {"user":"alice","edited":"…"},
 //                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"},
 //                   {"restart": true} (a new bot process on the same database; its messages
-//                   are numbered from 1001)
+//                   are numbered from 1001), {"yookassa": "succeeded"} (YooKassa's newest
+//                   payment changes status, as if the user paid on YooKassa's page)
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
 //                   sent to OpenAI (path and body), so prompts are reviewed like code
 //   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
 //   config.json   — optional settings of the bot under test: {"flags": {"enableStyleSettings": "off"}}
-//                   (flag values as in the environment: true, false, 25%)
+//                   (flag values as in the environment: true, false, 25%), "yookassa": true (a
+//                   YooKassa mock), "freeDailyMessages": N
 // With UPDATE_GOLDEN=1 expected.json is rewritten instead of compared.
 
 import type { Update } from "grammy/types";
@@ -19,6 +21,7 @@ import { startTestBot, type TestFlags } from "./bot.ts";
 import { parseFlag } from "../../src/flags.ts";
 import { ALICE, type ApiCall, BOB, type Person, Updates } from "./telegram.ts";
 import { type ScriptedResponse, startOpenAiMock } from "./openai_mock.ts";
+import { type MockPayment, startYooKassaMock } from "./yookassa_mock.ts";
 
 export const SCENARIOS_DIR = new URL("../../fixtures/scenarios/", import.meta.url);
 
@@ -46,6 +49,8 @@ export interface Exchange {
   input: unknown;
   calls: ApiCall[];
   openai?: Array<{ path: string; body: unknown }>;
+  /** Requests to the YooKassa mock (random idempotence keys shown as "<key>"). */
+  yookassa?: Array<{ method: string; path: string; idempotenceKey?: string; body: unknown }>;
 }
 
 export interface DbCheck {
@@ -70,6 +75,8 @@ export interface ScenarioResult {
 
 export interface ScenarioConfig {
   flags?: Partial<Record<keyof TestFlags, string>>;
+  yookassa?: boolean;
+  freeDailyMessages?: number;
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
 }
@@ -101,7 +108,9 @@ async function readJson<T>(url: URL): Promise<T | undefined> {
 
 export async function replayScenario(name: string): Promise<ScenarioResult> {
   const dir = new URL(`${name}/`, SCENARIOS_DIR);
-  const inputs = await readJson<Array<Update | Step | { restart: true }>>(
+  const inputs = await readJson<
+    Array<Update | Step | { restart: true } | { yookassa: MockPayment["status"] }>
+  >(
     new URL("updates.json", dir),
   );
   if (!inputs) throw new Error(`Scenario ${name} has no updates.json`);
@@ -110,7 +119,10 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   const config = await readJson<ScenarioConfig>(new URL("config.json", dir)) ?? {};
   await using openai = await startOpenAiMock();
   openai.script(...script);
+  await using yookassa = startYooKassaMock();
   const options = {
+    yookassaUrl: config.yookassa ? yookassa.apiUrl : undefined,
+    freeDailyMessages: config.freeDailyMessages,
     flags: parseFlags(config.flags ?? {}),
     openaiBaseUrl: openai.baseUrl,
     openaiTimeoutMs: config.openaiTimeoutMs,
@@ -123,6 +135,13 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   const builder = new Updates();
   const exchanges: Exchange[] = [];
   for (const input of inputs) {
+    if ("yookassa" in input) {
+      const latest = yookassa.latest();
+      if (!latest) throw new Error("A yookassa step before any payment was created");
+      yookassa.setStatus(latest.id, input.yookassa);
+      exchanges.push({ input, calls: [] });
+      continue;
+    }
     if ("restart" in input) {
       allCalls.push(...bot.api.calls);
       bot = await startTestBot({ ...options, db: first.db, firstMessageId: 1001 });
@@ -132,12 +151,20 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
     }
     const before = bot.api.calls.length;
     const asked = openai.requests.length;
+    const paid = yookassa.requests.length;
     const known = [...allCalls, ...bot.api.calls];
     const update = "update_id" in input ? input : toUpdate(builder, input, known);
     await bot.handle(update);
     const exchange: Exchange = { input, calls: normalise(bot.api.calls.slice(before)) };
     const requests = openai.requests.slice(asked).map((r) => ({ path: r.path, body: r.body }));
     if (requests.length) exchange.openai = requests;
+    const payments = yookassa.requests.slice(paid).map((r) => ({
+      method: r.method,
+      path: r.path.replace(/\/payments\/.+$/, "/payments/<id>"),
+      ...(r.idempotenceKey ? { idempotenceKey: "<key>" } : {}),
+      body: r.body,
+    }));
+    if (payments.length) exchange.yookassa = payments;
     exchanges.push(exchange);
   }
   const db: DbResult[] = [];

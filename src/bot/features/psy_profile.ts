@@ -20,6 +20,7 @@ import { completedQuizzes } from "../../quiz/sessions.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import type { QuizBank } from "../../quiz/content.ts";
 import { leaning, type Scores } from "../../quiz/engine.ts";
+import { plural } from "../../text/plural.ts";
 
 const TITLE = "🧠 <b>Психологический профиль</b>";
 const SHOWN_PATTERNS = 5;
@@ -50,8 +51,7 @@ const DATE = new Intl.DateTimeFormat("ru-RU", {
 
 /** "1 раз", "2 раза", "5 раз" */
 export function times(n: number): string {
-  const d = n % 10, h = n % 100;
-  return `${n} ${d >= 2 && d <= 4 && (h < 12 || h > 14) ? "раза" : "раз"}`;
+  return plural(n, ["раз", "раза", "раз"]);
 }
 
 export interface QuizLine {

@@ -8,6 +8,7 @@ import { BACK_TO_MENU, MENU } from "./menu.ts";
 import { BACK_TO_PROFILE, PROFILE } from "./profile.ts";
 import { monthsText, type Plan, roubles } from "../../payments/plans.ts";
 import type { PaymentRow } from "../../payments/store.ts";
+import { plural } from "../../text/plural.ts";
 
 export const PAY = {
   plan: (months: number) => `pay:plan:${months}`,
@@ -49,7 +50,9 @@ export function subscriptionScreen(v: SubscriptionView): Screen {
   const status = isSubscribed(v.until, v.now)
     ? `✅ Подписка активна до ${untilText(v.until!)}. Можно продлить заранее — новый срок ` +
       "добавится к текущему."
-    : `Сейчас у вас бесплатный доступ: ${v.freeLimit} сообщений в день в разделах «Поговорить» ` +
+    : `Сейчас у вас бесплатный доступ: ${
+      plural(v.freeLimit, ["сообщение", "сообщения", "сообщений"])
+    } в день в разделах «Поговорить» ` +
       `и «Разобрать сон» (сегодня осталось ${left}).`;
   const keyboard = new InlineKeyboard();
   let text = `💳 <b>Подписка</b>\n\n${status}\n\n`;
