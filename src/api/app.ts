@@ -45,6 +45,8 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       ms: Math.round(performance.now() - started),
     };
     if (c.res.status >= 500) log.warn("api request failed", fields);
+    // Health probes come every few seconds; they stay out of the info log when all is well.
+    else if (c.req.path === "/health") log.debug("api request", fields);
     else log.info("api request", fields);
   });
 

@@ -14,6 +14,7 @@ Deno.test("api process: health, a refused notification, SIGTERM", async () => {
     API_HOST: "127.0.0.1",
     API_PORT: String(port),
     LOG_FORMAT: "pretty",
+    LOG_LEVEL: "debug",
   });
   try {
     await api.waitForLine(/^✅ API listening on 127\.0\.0\.1:\d+/);
@@ -29,7 +30,7 @@ Deno.test("api process: health, a refused notification, SIGTERM", async () => {
     api.kill("SIGTERM");
     const status = await api.status;
     assert.equal(status.code, 0, api.lines.join("\n"));
-    assert.ok(api.lines.some((l) => /^api request {2}method=GET path=\/health status=200/.test(l)));
+    assert.ok(api.lines.some((l) => /^DEBUG api request {2}method=GET path=\/health status=200/.test(l)));
     assert.ok(!api.lines.some((l) => /^(ERROR|CRITICAL)/.test(l)), api.lines.join("\n"));
   } finally {
     await api.status.catch(() => {});

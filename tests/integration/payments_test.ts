@@ -336,3 +336,39 @@ Deno.test("/health: 200 with the database up and migrations current, 503 otherwi
   assert.equal(stale.status, 503);
   assert.equal((await stale.json()).migrations, "1 not applied");
 });
+
+Deno.test("with YOOKASSA_RECEIPT_EMAIL a payment carries a receipt", async () => {
+  await using db = await freshDb();
+  await using yk = startYooKassaMock();
+  await db.query("INSERT INTO users (id) VALUES ($1)", [USER]);
+  const payments = createPayments({
+    db,
+    log: memoryLogger(),
+    pseudonym: pseudonymiser("test"),
+    yookassa: createYooKassa({ shopId: "1", secretKey: "s", apiUrl: yk.apiUrl }),
+    config: {
+      plans: parsePlans("3:2999"),
+      ttlMinutes: 60,
+      returnUrl: "https://t.me/soulnear_bot",
+      receipt: { email: "receipts@example.com", vatCode: 1 },
+    },
+  });
+  await started(payments, 3);
+  const body = yk.requests[0]!.body!;
+  assert.deepEqual(body.receipt, {
+    customer: { email: "receipts@example.com" },
+    items: [{
+      description: "Подписка SoulNear: 3 месяца",
+      quantity: "1.00",
+      amount: { value: "2999.00", currency: "RUB" },
+      vat_code: 1,
+      payment_mode: "full_payment",
+      payment_subject: "service",
+    }],
+  });
+  assert.deepEqual(body.confirmation, {
+    type: "redirect",
+    return_url: "https://t.me/soulnear_bot",
+  });
+  assert.match(String(yk.requests[0]!.authorization), /^Basic /);
+});
