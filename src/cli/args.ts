@@ -10,12 +10,13 @@ export function parseCommandArgs<O extends Options>(
   name: string,
   args: string[],
   options: O,
+  allowPositionals = false,
 ) {
   try {
     return parseArgs({
       args,
       options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: false,
+      allowPositionals,
       strict: true,
     });
   } catch (err) {

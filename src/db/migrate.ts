@@ -25,6 +25,15 @@ export interface MigrationState {
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 const LOCK_KEY = 7_370_625_013; // any constant shared by every soulbot process
 
+/** The migrator's own table (backups recreate it the same way). */
+export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version     integer PRIMARY KEY,
+  name        text NOT NULL,
+  checksum    text NOT NULL,
+  applied_at  timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer
+)`;
+
 export function defaultMigrationsDir(): URL {
   return new URL("../../migrations/", import.meta.url);
 }
@@ -113,13 +122,7 @@ interface AppliedRow {
 
 async function lockAndEnsureTable(tx: Queryable): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
-  await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version     integer PRIMARY KEY,
-    name        text NOT NULL,
-    checksum    text NOT NULL,
-    applied_at  timestamptz NOT NULL DEFAULT now(),
-    duration_ms integer
-  )`);
+  await tx.exec(SCHEMA_MIGRATIONS_DDL);
 }
 
 function appliedRows(tx: Queryable): Promise<AppliedRow[]> {

@@ -30,7 +30,9 @@ Deno.test("api process: health, a refused notification, SIGTERM", async () => {
     api.kill("SIGTERM");
     const status = await api.status;
     assert.equal(status.code, 0, api.lines.join("\n"));
-    assert.ok(api.lines.some((l) => /^DEBUG api request {2}method=GET path=\/health status=200/.test(l)));
+    assert.ok(
+      api.lines.some((l) => /^DEBUG api request {2}method=GET path=\/health status=200/.test(l)),
+    );
     assert.ok(!api.lines.some((l) => /^(ERROR|CRITICAL)/.test(l)), api.lines.join("\n"));
   } finally {
     await api.status.catch(() => {});
