@@ -32,13 +32,13 @@ export const COMMANDS: readonly Entry[] = [
   },
   {
     name: "backup",
-    summary: "write backups/backup_YYYYMMDD_HHMMSS.sql (not implemented yet)",
-    load: async () => (await import("./pending.ts")).pending("backup"),
+    summary: "write backups/backup_YYYYMMDD_HHMMSS.sql (plain SQL, verified)",
+    load: async () => (await import("./backup.ts")).command,
   },
   {
     name: "restore",
-    summary: "restore a backup (not implemented yet)",
-    load: async () => (await import("./pending.ts")).pending("restore"),
+    summary: "restore a backup (FILE or --latest; --force over existing data)",
+    load: async () => (await import("./restore.ts")).command,
   },
   {
     name: "check-config",
