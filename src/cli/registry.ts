@@ -27,8 +27,8 @@ export const COMMANDS: readonly Entry[] = [
   },
   {
     name: "smoke",
-    summary: "post-deploy checks (not implemented yet)",
-    load: async () => (await import("./pending.ts")).pending("smoke"),
+    summary: "post-deploy checks: config, database, migrations, OpenAI, Telegram, handlers",
+    load: async () => (await import("./smoke.ts")).command,
   },
   {
     name: "backup",

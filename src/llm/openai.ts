@@ -236,3 +236,19 @@ const responsesStream: Call = async (client, req) => {
   if (!final) throw new LlmUnavailableError("OpenAI unavailable: stream ended before the response");
   return responseResult(final, text, req);
 };
+
+/** A cheap call that proves the API answers with these credentials: the list of models. */
+export async function pingOpenAi(
+  opts: { apiKey?: string; baseUrl?: string; timeoutMs: number },
+): Promise<number> {
+  const client = new OpenAI({
+    apiKey: opts.apiKey ?? "unset",
+    baseURL: opts.baseUrl ?? "https://api.openai.com/v1",
+    timeout: opts.timeoutMs,
+    maxRetries: 0,
+    logLevel: "off",
+  });
+  let n = 0;
+  for await (const _ of client.models.list()) if (++n >= 1) break;
+  return n;
+}
