@@ -9,6 +9,8 @@ export interface FakeBotApi extends AsyncDisposable {
   /** Value for TELEGRAM_API_ROOT. */
   apiRoot: string;
   calls: ApiCall[];
+  /** Every bot token the API was called with. */
+  tokens: Set<string>;
   push(...updates: Update[]): void;
   /** Serve this update again even though its id was confirmed (as after a crash). */
   redeliver(update: Update): void;
@@ -23,6 +25,7 @@ export function startFakeBotApi(
   opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean } = {},
 ): FakeBotApi {
   const calls: ApiCall[] = [];
+  const tokens = new Set<string>();
   const queue: Update[] = [];
   const waiters = new Set<() => void>();
   let conflict = false;
@@ -30,7 +33,10 @@ export function startFakeBotApi(
   const notify = () => [...waiters].forEach((w) => w());
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const method = new URL(req.url).pathname.split("/").pop() ?? "";
+    const path = new URL(req.url).pathname;
+    const method = path.split("/").pop() ?? "";
+    const token = /^\/bot([^/]+)\//.exec(path)?.[1];
+    if (token) tokens.add(token);
     const text = await req.text();
     const payload = text ? JSON.parse(text) as Record<string, unknown> : {};
     if (method !== "getUpdates") {
@@ -92,6 +98,7 @@ export function startFakeBotApi(
   const api: FakeBotApi = {
     apiRoot: `http://127.0.0.1:${addr.port}`,
     calls,
+    tokens,
     push: (...updates) => void queue.push(...updates),
     redeliver(update) {
       redelivered.add(update);

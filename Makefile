@@ -1,0 +1,72 @@
+# SoulNear operations (Docker). `make help` lists the targets.
+# docker-compose (v1) or the `docker compose` plugin, whichever is installed; override: make COMPOSE=...
+COMPOSE ?= $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
+API_PORT ?= 8080
+
+.DEFAULT_GOAL := help
+.PHONY: help setup up down rebuild logs logs-bot logs-api logs-db ps restart-bot backup restore \
+        health shell-db redeploy validate
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+	  awk -F'\t' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+
+setup: ## Create .env.prod from .env.example (never overwrites an existing one)
+	@if [ -f .env.prod ]; then \
+	  echo ".env.prod already exists: left as it is"; \
+	else \
+	  cp .env.example .env.prod && chmod 600 .env.prod && mkdir -p backups && chmod 0777 backups && \
+	  echo "Created .env.prod: fill in BOT_TOKEN, OPENAI_API_KEY, POSTGRES_* then run ./validate-env.sh"; \
+	fi
+
+validate: ## Check .env.prod (same as ./validate-env.sh)
+	./validate-env.sh .env.prod
+
+up: ## Start postgres, bot and api
+	$(COMPOSE) up -d
+
+down: ## Stop every service (the database volume stays)
+	$(COMPOSE) down
+
+rebuild: ## Rebuild the image and restart the services
+	$(COMPOSE) up -d --build
+
+logs: ## Follow the logs of every service
+	$(COMPOSE) logs -f --tail=200
+
+logs-bot: ## Follow the bot's logs (make logs-bot | grep ERROR)
+	$(COMPOSE) logs -f --no-color --tail=500 bot
+
+logs-api: ## Follow the api's logs
+	$(COMPOSE) logs -f --no-color --tail=500 api
+
+logs-db: ## Follow PostgreSQL's logs
+	$(COMPOSE) logs -f --no-color --tail=200 postgres
+
+ps: ## Status of the services
+	$(COMPOSE) ps
+
+restart-bot: ## Restart only the bot
+	$(COMPOSE) restart bot
+
+backup: ## Write backups/backup_YYYYMMDD_HHMMSS.sql (verified)
+	$(COMPOSE) run --rm --no-deps bot soulbot backup
+
+restore: ## Restore the newest backup (FILE=backups/x.sql for another; FORCE=1 over existing data)
+	$(COMPOSE) stop bot api
+	$(COMPOSE) run --rm --no-deps bot soulbot restore \
+	  $(if $(FILE),$(FILE),--latest) $(if $(FORCE),--force,) ; \
+	  status=$$?; $(COMPOSE) start bot api; exit $$status
+
+health: ## Service status, the api's /health and the smoke checks
+	$(COMPOSE) ps
+	curl -fsS http://localhost:$(API_PORT)/health && echo
+	$(COMPOSE) exec -T bot soulbot smoke
+
+shell-db: ## psql inside the database container
+	$(COMPOSE) exec postgres sh -c 'psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'
+
+redeploy: ## (kept for compatibility) full reset: asks to confirm, backs up first; prefer ./scripts/safe_redeploy.sh
+	@echo "⚠️  make redeploy rebuilds with an EMPTY database (the old behaviour)."
+	@echo "    For a normal deploy use ./scripts/safe_redeploy.sh (keeps the data)."
+	./scripts/safe_redeploy.sh --clean
