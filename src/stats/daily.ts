@@ -21,7 +21,8 @@ export type DailyCounter =
   | "payments_canceled"
   | "free_limit_reached"
   /** Roubles received (statistic_day.earn). */
-  | "earn";
+  | "earn"
+  | "crisis_detected";
 
 const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "onboarded",
@@ -40,6 +41,7 @@ const COUNTERS: ReadonlySet<string> = new Set<DailyCounter>([
   "payments_canceled",
   "free_limit_reached",
   "earn",
+  "crisis_detected",
 ]);
 
 const MOSCOW = new Intl.DateTimeFormat("en-CA", {

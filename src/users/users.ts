@@ -25,6 +25,9 @@ export interface UserRecord {
   blocked_at: Date | null;
   /** Paid access lasts until this moment; null or past: the free tier. */
   subscription_until: Date | null;
+  consent_version: string | null;
+  /** Set while the user is in crisis mode (see src/safety/). */
+  crisis_since: Date | null;
 }
 
 export interface TelegramPerson {
@@ -41,7 +44,7 @@ export const AGE_MAX = 100;
 export const NAME_MAX = 32;
 
 const COLUMNS = "id, username, first_name, display_name, age, gender, source, created_at, " +
-  "consent_at, onboarded_at, blocked_at, subscription_until";
+  "consent_at, consent_version, onboarded_at, blocked_at, subscription_until, crisis_since";
 
 /** Creates the user on first contact or refreshes their Telegram fields; `inserted` tells which. */
 export async function touchUser(
