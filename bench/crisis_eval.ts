@@ -4,7 +4,11 @@
 import { loadPatterns } from "../src/safety/detector.ts";
 import { CRISIS_SET, evaluate, readPhrases, SAFE_SET } from "../src/safety/labelled.ts";
 
-const e = evaluate(await loadPatterns(), await readPhrases(CRISIS_SET), await readPhrases(SAFE_SET));
+const e = evaluate(
+  await loadPatterns(),
+  await readPhrases(CRISIS_SET),
+  await readPhrases(SAFE_SET),
+);
 console.log(`crisis phrases: ${e.crisis}, detected ${e.crisis - e.missed.length}`);
 console.log(`recall: ${(e.recall * 100).toFixed(1)}%`);
 console.log(`safe phrases: ${e.safe}, false alarms ${e.falseAlarms.length}`);

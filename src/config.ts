@@ -41,6 +41,8 @@ export interface Config {
     readonly model: string;
     readonly analysisModel: string;
     readonly embeddingModel: string;
+    /** Moderation model for the crisis gate; undefined: the word patterns alone. */
+    readonly moderationModel?: string;
     readonly timeoutMs: number;
     readonly maxRetries: number;
     /** USD per 1M input/output tokens by model: the defaults with OPENAI_PRICES over them. */
@@ -72,6 +74,8 @@ export interface Config {
   };
   readonly api: { readonly host: string; readonly port: number };
   readonly adminIds: readonly number[];
+  /** Where crisis alerts (never message text) go; undefined: nowhere. */
+  readonly adminChatId?: number;
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly backupDir: string;
 }
@@ -128,7 +132,10 @@ export function configSummary(config: Config): string[] {
     }; FREE_DAILY_MESSAGES: ${config.subscription.freeDailyMessages}; ` +
     `PAYMENT_TTL_MINUTES: ${config.subscription.paymentTtlMinutes}`,
     `API: ${config.api.host}:${config.api.port}`,
-    `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}`,
+    `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}; ` +
+    `ADMIN_CHAT_ID: ${config.adminChatId ?? "not set"}; moderation: ${
+      openai.moderationModel ?? "off"
+    }`,
     `LOG: level ${config.log.level}, format ${config.log.format}`,
     `BACKUP_DIR: ${config.backupDir}`,
   ];
@@ -167,6 +174,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     OPENAI_MODEL: field((v) => v ?? "gpt-4o-mini"),
     OPENAI_ANALYSIS_MODEL: field((v) => v ?? "gpt-4o"),
     OPENAI_EMBEDDING_MODEL: field((v) => v ?? "text-embedding-3-small"),
+    OPENAI_MODERATION_MODEL: field((v) => v === "off" ? undefined : v ?? "omni-moderation-latest"),
+    ADMIN_CHAT_ID: field(chatId),
     OPENAI_TIMEOUT_MS: field(int("OPENAI_TIMEOUT_MS", 30_000, 1, 3_600_000, "milliseconds")),
     OPENAI_MAX_RETRIES: field(int("OPENAI_MAX_RETRIES", 2, 0, 10, "retries after a failure")),
     OPENAI_PRICES: field(prices),
@@ -236,6 +245,7 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         model: c.OPENAI_MODEL,
         analysisModel: c.OPENAI_ANALYSIS_MODEL,
         embeddingModel: c.OPENAI_EMBEDDING_MODEL,
+        moderationModel: c.OPENAI_MODERATION_MODEL,
         timeoutMs: c.OPENAI_TIMEOUT_MS,
         maxRetries: c.OPENAI_MAX_RETRIES,
         prices: c.OPENAI_PRICES,
@@ -269,6 +279,7 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
       },
       api: { host: c.API_HOST, port: c.API_PORT },
       adminIds: c.ADMIN_IDS,
+      adminChatId: c.ADMIN_CHAT_ID,
       log: {
         level: c.LOG_LEVEL ?? "info",
         format: c.LOG_FORMAT ?? (env === "prod" ? "json" : "pretty"),
@@ -415,6 +426,14 @@ function email(v: string | undefined, report: Report): string | undefined {
     return undefined;
   }
   return v;
+}
+
+function chatId(v: string | undefined, report: Report): number | undefined {
+  if (v === undefined) return undefined;
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (Number.isSafeInteger(n) && n !== 0) return n;
+  report(`${show("ADMIN_CHAT_ID", v)} is not a chat id: use a number such as -1001234567890`);
+  return undefined;
 }
 
 function shopId(v: string | undefined, report: Report): string | undefined {

@@ -89,7 +89,15 @@ export function describeError(err: unknown): string {
       break;
     }
   }
-  return parts.join(": ");
+  return scrubSecrets(parts.join(": "));
+}
+
+/** Bot tokens and API keys that an error message may carry (a URL, a request) never reach a log. */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/(?<![0-9])\d{5,}:[A-Za-z0-9_-]{30,}/g, "<bot-token>")
+    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, "<api-key>")
+    .replace(/(Basic|Bearer) [A-Za-z0-9+/=._-]{8,}/g, "$1 <redacted>");
 }
 
 const encoder = new TextEncoder();

@@ -34,3 +34,20 @@ Deno.test("describeError follows causes and codes", () => {
   });
   assert.equal(describeError(err), "Cannot connect: refused (ECONNREFUSED)");
 });
+
+Deno.test("errors in logs never carry bot tokens or API keys", () => {
+  const err = new Error(
+    "fetch https://api.telegram.org/bot123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll/getMe failed",
+    {
+      cause: new Error(
+        "401 Incorrect API key provided: sk-proj-abcdef123456; Bearer abc.def.ghi123",
+      ),
+    },
+  );
+  const line = describeError(err);
+  assert.ok(
+    !line.includes("AAAbbb") && !line.includes("sk-proj") && !line.includes("abc.def"),
+    line,
+  );
+  assert.match(line, /<bot-token>.*<api-key>.*Bearer <redacted>/);
+});

@@ -3,6 +3,7 @@
 //   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored
+//      rateLimit        — at most 15 updates per user in 10 s; a polite notice once
 //   4. dedupeUpdates    — a redelivered update_id is skipped
 //   5. sequentialize    — updates of one chat run one after another (same key as the state)
 //   6. session          — per-chat dialog state in aiogram_states
@@ -53,6 +54,11 @@ import type { Analyzer } from "../patterns/analysis.ts";
 import type { Payments } from "../payments/service.ts";
 import { subscriptionFeature } from "./features/subscription.ts";
 import { adminFeature } from "./features/admin.ts";
+import { safetyFeature } from "./features/safety.ts";
+import { privacyFeature } from "./features/privacy.ts";
+import type { Safety } from "../safety/gate.ts";
+import type { Pseudonym } from "../log_ids.ts";
+import { rateLimit } from "./rate_limit.ts";
 
 export interface BotDeps {
   token: string;
@@ -70,6 +76,11 @@ export interface BotDeps {
   payments: Payments;
   limits: { freeDailyMessages: number };
   adminIds: readonly number[];
+  safety: Safety;
+  alertChatId?: number;
+  pseudonym: Pseudonym;
+  /** Incoming updates per user per window (defaults in rate_limit.ts). */
+  rateLimit?: { limit?: number; windowMs?: number };
   now?: () => Date;
 }
 
@@ -91,6 +102,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(middleware);
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
+  bot.use(rateLimit<BotContext>(deps.rateLimit));
   bot.use(dedupeUpdates(deps.db));
   bot.use(sequentialize(chatKey));
   bot.use(session<SessionData, BotContext>({
@@ -109,6 +121,9 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     payments: deps.payments,
     limits: deps.limits,
     adminIds: deps.adminIds,
+    safety: deps.safety,
+    alertChatId: deps.alertChatId,
+    pseudonym: deps.pseudonym,
   };
   bot.use((ctx, next) => {
     ctx.services = services;
@@ -119,6 +134,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(loadUser);
   bot.use(onboardingFeature(), helpFeature());
   bot.use(requireConsent);
+  bot.use(safetyFeature(), privacyFeature());
   bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
   bot.use(chatFeature(), quizFeature());
   bot.use(subscriptionFeature(), adminFeature());

@@ -12,4 +12,6 @@ export const BOT_COMMANDS: ReadonlyArray<{ command: string; description: string 
   { command: "subscription", description: "Подписка" },
   { command: "deletecontext", description: "Забыть текущий разговор" },
   { command: "help", description: "Помощь и контакты поддержки" },
+  { command: "export_my_data", description: "Скачать мои данные" },
+  { command: "delete_me", description: "Удалить мои данные" },
 ];

@@ -14,6 +14,8 @@ import type { Assistant } from "../llm/prompts.ts";
 import type { DraftSupport } from "./stream_reply.ts";
 import type { Analyzer } from "../patterns/analysis.ts";
 import type { Payments } from "../payments/service.ts";
+import type { Safety } from "../safety/gate.ts";
+import type { Pseudonym } from "../log_ids.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -67,6 +69,10 @@ export interface BotServices {
   limits: { freeDailyMessages: number };
   /** Telegram user ids allowed to use admin commands (ADMIN_IDS). */
   adminIds: readonly number[];
+  safety: Safety;
+  /** ADMIN_CHAT_ID: where crisis alerts (without message text) go, if set. */
+  alertChatId?: number;
+  pseudonym: Pseudonym;
 }
 
 export interface AppFlavor {

@@ -21,6 +21,8 @@ import { isEnabled } from "../flags.ts";
 import { createAnalyzer } from "../patterns/analysis.ts";
 import { pseudonymiser } from "../log_ids.ts";
 import { paymentsFromConfig } from "../payments/setup.ts";
+import { createSafety } from "../safety/gate.ts";
+import { loadPatterns } from "../safety/detector.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
@@ -45,6 +47,8 @@ function stopped(log: Logger, signal: AbortSignal): number {
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 const ANALYSIS_GRACE_MS = 15_000;
 const EXPIRE_EVERY_MS = 5 * 60 * 1000;
+/** The moderation check never holds an answer back for longer than this. */
+const MODERATION_TIMEOUT_MS = 1500;
 
 /** Pattern analyses still running at a stop get a bounded time to finish (they retry later). */
 async function finishAnalyses(idle: Promise<void>, log: Logger) {
@@ -145,6 +149,15 @@ export const command: Command = {
         payments,
         limits: { freeDailyMessages: config.subscription.freeDailyMessages },
         adminIds: config.adminIds,
+        safety: createSafety({
+          patterns: await loadPatterns(),
+          llm,
+          moderationModel: config.openai.moderationModel,
+          timeoutMs: MODERATION_TIMEOUT_MS,
+          log,
+        }),
+        alertChatId: config.adminChatId,
+        pseudonym,
         ai: {
           model: config.openai.model,
           promptTokenBudget: config.openai.promptTokenBudget,

@@ -55,6 +55,19 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
         throw translateError(err, req.signal, opts.timeoutMs);
       }
     },
+    async selfHarm(req) {
+      try {
+        const res = await client.moderations.create(
+          { model: req.model, input: req.text },
+          { signal: req.signal, maxRetries: 0 },
+        );
+        return res.results.some((r) =>
+          Object.entries(r.categories).some(([k, v]) => k.startsWith("self-harm") && v === true)
+        );
+      } catch (err) {
+        throw translateError(err, req.signal, opts.timeoutMs);
+      }
+    },
     async embed(req: EmbeddingRequest) {
       if (req.input.length === 0) return [];
       try {

@@ -14,6 +14,8 @@ import { DEFAULT_PRICES } from "../llm/pricing.ts";
 import { createAnalyzer } from "../patterns/analysis.ts";
 import { createPayments } from "../payments/service.ts";
 import { DEFAULT_PLANS, parsePlans } from "../payments/plans.ts";
+import { createSafety } from "../safety/gate.ts";
+import { loadPatterns } from "../safety/detector.ts";
 import type { QuizBank } from "../quiz/content.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
 
@@ -44,6 +46,7 @@ const fakeLlm: Llm = {
     });
   },
   embed: (req) => Promise.resolve(req.input.map(() => [1, 0])),
+  selfHarm: () => Promise.resolve(false),
 };
 
 interface Step {
@@ -88,6 +91,8 @@ export async function smokeHandlers(
       }),
       limits: { freeDailyMessages: 10 },
       adminIds: [],
+      safety: createSafety({ patterns: await loadPatterns(), llm: fakeLlm, timeoutMs: 1000, log }),
+      pseudonym: () => "smoke",
       ai: {
         model: "smoke",
         promptTokenBudget: 6000,

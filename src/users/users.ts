@@ -38,7 +38,8 @@ export interface TelegramPerson {
   language_code?: string;
 }
 
-export const CONSENT_VERSION = "2026-11-24";
+/** Changes whenever what the user agrees to changes; a user who agreed to another is asked again. */
+export const CONSENT_VERSION = "2026-11-24.2";
 export const AGE_MIN = 13;
 export const AGE_MAX = 100;
 export const NAME_MAX = 32;

@@ -27,6 +27,8 @@ import { pseudonymiser } from "../../src/log_ids.ts";
 import { createPayments } from "../../src/payments/service.ts";
 import { createYooKassa } from "../../src/payments/yookassa.ts";
 import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
+import { createSafety } from "../../src/safety/gate.ts";
+import { loadPatterns } from "../../src/safety/detector.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
@@ -52,6 +54,10 @@ export interface TestFlags {
 }
 
 let banks: ReturnType<typeof loadQuizBanks> | undefined;
+let patterns: ReturnType<typeof loadPatterns> | undefined;
+function crisisPatterns() {
+  return patterns ??= loadPatterns();
+}
 function quizBanks() {
   return banks ??= loadQuizBanks();
 }
@@ -74,6 +80,11 @@ export interface TestBotOptions {
   yookassaUrl?: string;
   freeDailyMessages?: number;
   adminIds?: number[];
+  /** Moderation model for the crisis gate (off unless a test turns it on). */
+  moderationModel?: string;
+  alertChatId?: number;
+  /** Replayed scenarios send updates faster than a person: no limit unless a test sets one. */
+  rateLimit?: { limit?: number; windowMs?: number };
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -127,6 +138,16 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     payments,
     limits: { freeDailyMessages: opts.freeDailyMessages ?? 10 },
     adminIds: opts.adminIds ?? [],
+    safety: createSafety({
+      patterns: await crisisPatterns(),
+      llm,
+      moderationModel: opts.moderationModel,
+      timeoutMs: 1500,
+      log,
+    }),
+    alertChatId: opts.alertChatId,
+    rateLimit: opts.rateLimit ?? { limit: 1_000_000 },
+    pseudonym: pseudonymiser("test"),
     ai: {
       model: "gpt-4o-mini",
       promptTokenBudget: 6000,

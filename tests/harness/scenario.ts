@@ -77,6 +77,8 @@ export interface ScenarioConfig {
   flags?: Partial<Record<keyof TestFlags, string>>;
   yookassa?: boolean;
   freeDailyMessages?: number;
+  /** The crisis gate's moderation model (calls go to the OpenAI mock). */
+  moderationModel?: string;
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
 }
@@ -123,6 +125,7 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   const options = {
     yookassaUrl: config.yookassa ? yookassa.apiUrl : undefined,
     freeDailyMessages: config.freeDailyMessages,
+    moderationModel: config.moderationModel,
     flags: parseFlags(config.flags ?? {}),
     openaiBaseUrl: openai.baseUrl,
     openaiTimeoutMs: config.openaiTimeoutMs,

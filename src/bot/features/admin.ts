@@ -22,7 +22,11 @@ export function adminFeature(): Composer<BotContext> {
     const userId = Number(m[1]);
     const until = await extendSubscription(ctx.services.db, userId, months, ctx.services.now());
     if (!until) return void await ctx.reply(`Пользователь ${userId} не найден.`);
-    ctx.log.info("Admin granted a subscription", { admin: ctx.from!.id, user: userId, months });
+    ctx.log.info("Admin granted a subscription", {
+      admin: ctx.from!.id,
+      user: ctx.services.pseudonym(userId),
+      months,
+    });
     await ctx.reply(`✅ Пользователю ${userId} продлена подписка до ${untilText(until)}.`);
   });
 
@@ -33,7 +37,10 @@ export function adminFeature(): Composer<BotContext> {
     if (!await revokeSubscription(ctx.services.db, userId)) {
       return void await ctx.reply(`Пользователь ${userId} не найден.`);
     }
-    ctx.log.info("Admin revoked a subscription", { admin: ctx.from!.id, user: userId });
+    ctx.log.info("Admin revoked a subscription", {
+      admin: ctx.from!.id,
+      user: ctx.services.pseudonym(userId),
+    });
     await ctx.reply(`Подписка пользователя ${userId} отменена.`);
   });
   return c;

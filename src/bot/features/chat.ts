@@ -17,6 +17,7 @@ import {
 } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
 import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
+import { guardMessage } from "./safety.ts";
 
 /** Below this many free messages left, the user is told how many remain. */
 const WARN_LEFT = 3;
@@ -123,6 +124,8 @@ export function chatFeature(): Composer<BotContext> {
       if (text?.startsWith("/")) return await next();
       if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
       const assistant = ctx.session.assistant!;
+      // Before anything else: a crisis is answered with helplines, never by the model.
+      if (await guardMessage(ctx, assistant, text)) return;
       const { db, now, limits } = ctx.services;
       const t = now();
       const date = statDate(t);

@@ -15,6 +15,7 @@ import {
   AGE_MAX,
   AGE_MIN,
   cleanName,
+  CONSENT_VERSION,
   finishOnboarding,
   GENDER_NAMES,
   NAME_MAX,
@@ -111,7 +112,7 @@ async function start(ctx: BotContext, payload: string) {
     return;
   }
   if (quiz) ctx.session.pendingQuiz = quiz;
-  if (ctx.user.consent_at) await goTo(ctx, "name", { lead: texts.resume, fresh: true });
+  if (hasConsent(ctx)) await goTo(ctx, "name", { lead: texts.resume, fresh: true });
   else await goTo(ctx, "consent", { fresh: true });
 }
 
@@ -154,8 +155,13 @@ function onStep(step: OnboardingStep, handler: (ctx: BotContext) => Promise<void
 }
 
 /** Asks for consent first: nothing but /start and /help works without it. */
+/** Consent to the current terms (a new CONSENT_VERSION asks again). */
+export function hasConsent(ctx: BotContext): boolean {
+  return !!ctx.user.consent_at && ctx.user.consent_version === CONSENT_VERSION;
+}
+
 export async function requireConsent(ctx: BotContext, next: () => Promise<void>) {
-  if (ctx.user.consent_at) return await next();
+  if (hasConsent(ctx)) return await next();
   await ack(ctx, texts.consentFirst);
   endFlow(ctx);
   await goTo(ctx, "consent", { fresh: true });
@@ -165,7 +171,7 @@ export async function requireConsent(ctx: BotContext, next: () => Promise<void>)
 export async function resumeOrMenu(ctx: BotContext) {
   const s = ctx.session;
   if (s.flow === "onboarding" && s.step) return await goTo(ctx, s.step, { fresh: true });
-  if (!ctx.user.consent_at) return await goTo(ctx, "consent", { fresh: true });
+  if (!hasConsent(ctx)) return await goTo(ctx, "consent", { fresh: true });
   await showMenu(ctx, { fresh: true });
 }
 
@@ -178,6 +184,9 @@ export function onboardingFeature(): Composer<BotContext> {
     onStep("consent", async (ctx) => {
       await recordConsent(ctx.services.db, ctx.user.id, ctx.services.now());
       ctx.user.consent_at = ctx.services.now();
+      ctx.user.consent_version = CONSENT_VERSION;
+      // Someone who knew us already agreed to changed terms: back to where they were.
+      if (ctx.user.onboarded_at) return await showMenu(ctx);
       await goTo(ctx, "name");
     }),
   );

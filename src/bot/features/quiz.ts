@@ -32,6 +32,7 @@ import {
 } from "../../quiz/sessions.ts";
 import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
 import { quizCandidates } from "../../patterns/quiz.ts";
+import { guardMessage } from "./safety.ts";
 import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
@@ -210,6 +211,8 @@ export function quizFeature(): Composer<BotContext> {
       }
       const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
       if (!q) return await finish(ctx, s);
+      // Open answers reach the model (in the result): the crisis gate sees them first.
+      if (q.type === "open" && text !== undefined && await guardMessage(ctx, "quiz", text)) return;
       const typed = text === undefined
         ? { hint: "Пока я понимаю только текст и кнопки." }
         : readTyped(q, text);
