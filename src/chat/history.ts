@@ -87,13 +87,21 @@ export async function markFailed(db: Queryable, id: number): Promise<void> {
   await db.query("UPDATE conversation_history SET status = 'failed' WHERE id = $1", [id]);
 }
 
-/** Claims a failed message for a retry; undefined when it was answered or claimed already. */
-export async function claimRetry(db: Queryable, id: number, userId: number) {
+/**
+ * Claims a user's message to be answered now: a failed one (the retry button) or one held at the
+ * free limit (after payment). Undefined when it was answered or claimed already.
+ */
+export async function claimMessage(
+  db: Queryable,
+  id: number,
+  userId: number,
+  from: "failed" | "held",
+) {
   const [row] = await db.query<{ assistant: Assistant; content: string }>(
     `UPDATE conversation_history SET status = 'pending'
-     WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = 'failed'
+     WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = $3
      RETURNING assistant, content`,
-    [id, userId],
+    [id, userId, from],
   );
   return row;
 }
@@ -104,17 +112,6 @@ export async function latestHeld(db: Queryable, userId: number) {
     `SELECT id, assistant FROM conversation_history
      WHERE user_id = $1 AND role = 'user' AND status = 'held' ORDER BY id DESC LIMIT 1`,
     [userId],
-  );
-  return row;
-}
-
-/** Claims a held message to be answered now; undefined when it was claimed already. */
-export async function claimHeld(db: Queryable, id: number, userId: number) {
-  const [row] = await db.query<{ assistant: Assistant; content: string }>(
-    `UPDATE conversation_history SET status = 'pending'
-     WHERE id = $1 AND user_id = $2 AND role = 'user' AND status = 'held'
-     RETURNING assistant, content`,
-    [id, userId],
   );
   return row;
 }

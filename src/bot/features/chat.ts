@@ -8,13 +8,7 @@ import { ack, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
 import { answer } from "../answer.ts";
 import { type Assistant } from "../../llm/prompts.ts";
-import {
-  claimHeld,
-  claimRetry,
-  clearHistory,
-  isAssistant,
-  saveUserMessage,
-} from "../../chat/history.ts";
+import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
 import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
 import { guardMessage } from "./safety.ts";
@@ -91,31 +85,27 @@ export function chatFeature(): Composer<BotContext> {
     });
   });
 
-  // After paying: answer the message that arrived when the free limit was reached.
-  c.callbackQuery(/^chat:held:(\d+)$/, async (ctx) => {
-    const { db, now } = ctx.services;
-    const claimed = await claimHeld(db, Number(ctx.match[1]), ctx.user.id);
-    if (!claimed) return await ack(ctx, ALREADY_HANDLED);
-    await ack(ctx);
-    await ctx.editMessageReplyMarkup().catch(() => {});
-    endFlow(ctx);
-    ctx.session.flow = "chat";
-    ctx.session.assistant = claimed.assistant;
-    await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
-    await answer(ctx, claimed.assistant, Number(ctx.match[1]), claimed.content);
-  });
-
-  c.callbackQuery(/^chat:retry:(\d+)$/, async (ctx) => {
-    const claimed = await claimRetry(ctx.services.db, Number(ctx.match[1]), ctx.user.id);
-    if (!claimed) return await ack(ctx, ALREADY_HANDLED);
-    await ack(ctx);
-    // The notice's retry button has done its job.
-    await ctx.editMessageReplyMarkup().catch(() => {});
-    endFlow(ctx);
-    ctx.session.flow = "chat";
-    ctx.session.assistant = claimed.assistant;
-    await answer(ctx, claimed.assistant, Number(ctx.match[1]), claimed.content);
-  });
+  // «Повторить» after a failure, and — after paying — the message held at the free limit (it
+  // was not counted then, so it is now). Each button works once.
+  for (
+    const [data, from] of [[/^chat:retry:(\d+)$/, "failed"], [/^chat:held:(\d+)$/, "held"]] as const
+  ) {
+    c.callbackQuery(data, async (ctx) => {
+      const { db, now } = ctx.services;
+      const id = Number(ctx.match[1]);
+      const claimed = await claimMessage(db, id, ctx.user.id, from);
+      if (!claimed) return await ack(ctx, ALREADY_HANDLED);
+      await ack(ctx);
+      await ctx.editMessageReplyMarkup().catch(() => {}); // the button has done its job
+      endFlow(ctx);
+      ctx.session.flow = "chat";
+      ctx.session.assistant = claimed.assistant;
+      if (from === "held") {
+        await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
+      }
+      await answer(ctx, claimed.assistant, id, claimed.content);
+    });
+  }
 
   // Messages in a chat; commands pass through to their features.
   c.filter((ctx) => ctx.session.flow === "chat" && isAssistant(ctx.session.assistant))

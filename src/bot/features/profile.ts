@@ -2,6 +2,7 @@
 // ways to edit the personal info, open style settings, the psychological profile and the
 // subscription (the psychological profile itself is psy_profile.ts).
 
+import { formatDate } from "../../text/dates.ts";
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
@@ -24,13 +25,6 @@ export const PROFILE = {
 
 export const BACK_TO_PROFILE = "⬅️ К профилю";
 
-const DATE = new Intl.DateTimeFormat("ru-RU", {
-  timeZone: "Europe/Moscow",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-});
-
 export function profileScreen(
   user: UserRecord,
   style: Style,
@@ -45,7 +39,7 @@ export function profileScreen(
     `Имя: ${name}`,
     `Возраст: ${user.age ?? "не указан"}`,
     `Пол: ${user.gender ? GENDER_NAMES[user.gender] : "не указан"}`,
-    `С нами с ${DATE.format(user.created_at)}`,
+    `С нами с ${formatDate(user.created_at)}`,
     isSubscribed(user.subscription_until, now)
       ? `Подписка: активна до ${untilText(user.subscription_until!)}`
       : "Подписка: бесплатный доступ",
@@ -53,9 +47,7 @@ export function profileScreen(
     `Активность: дней — ${usage.days}, сообщений — ${usage.messages}`,
     quizzes.length
       ? `Пройденные квизы: ${
-        quizzes.map((q) =>
-          `«${QUIZ_CATEGORIES[q.category].title}» (${DATE.format(q.completed_at)})`
-        )
+        quizzes.map((q) => `«${QUIZ_CATEGORIES[q.category].title}» (${formatDate(q.completed_at)})`)
           .join(", ")
       }`
       : "Пройденные квизы: пока нет",

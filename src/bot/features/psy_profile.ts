@@ -3,6 +3,7 @@
 // current state and the completed quizzes' leanings. A friendly empty state for a new user; an
 // explanation when pattern analysis is switched off for this user.
 
+import { formatDate } from "../../text/dates.ts";
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
@@ -42,13 +43,6 @@ const STRESS: Record<Stress, string> = {
 };
 const ENERGY: Record<Level, string> = { low: "мало", medium: "средне", high: "много" };
 
-const DATE = new Intl.DateTimeFormat("ru-RU", {
-  timeZone: "Europe/Moscow",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-});
-
 /** "1 раз", "2 раза", "5 раз" */
 export function times(n: number): string {
   return plural(n, ["раз", "раза", "раз"]);
@@ -65,7 +59,7 @@ function quizLine(q: QuizLine, bank: QuizBank | undefined): string {
     ? bank.dimensions.map((d) => leaning(d, q.scores![d.id])).filter((x) => x !== undefined)
     : [];
   const what = leanings.length ? `: ${leanings.slice(0, 2).join("; ")}` : "";
-  return `• «${QUIZ_CATEGORIES[q.category].title}», ${DATE.format(q.completed_at)}${
+  return `• «${QUIZ_CATEGORIES[q.category].title}», ${formatDate(q.completed_at)}${
     escapeHtml(what)
   }`;
 }

@@ -2,6 +2,7 @@
 // «💳 Оплатить подписку» (YooKassa's page), the outcome of a payment, the free-limit offer.
 // Shared by the bot and the api (which tells users about payments YooKassa reported).
 
+import { formatDate } from "../../text/dates.ts";
 import { InlineKeyboard } from "grammy";
 import type { Screen } from "../ui.ts";
 import { BACK_TO_MENU, MENU } from "./menu.ts";
@@ -20,15 +21,8 @@ export const PAY = {
 export const HELD = (id: number) => `chat:held:${id}`;
 export const PAY_BUTTON = "💳 Оплатить подписку";
 
-const DATE = new Intl.DateTimeFormat("ru-RU", {
-  timeZone: "Europe/Moscow",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-});
-
 export function untilText(until: Date): string {
-  return DATE.format(until);
+  return formatDate(until);
 }
 
 export function isSubscribed(until: Date | null | undefined, now: Date): boolean {
