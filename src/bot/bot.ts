@@ -22,17 +22,9 @@ import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { Db } from "../db/db.ts";
 import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
-import {
-  type AiSettings,
-  type BotContext,
-  type BotFlags,
-  type BotServices,
-  chatKey,
-  type SessionData,
-} from "./context.ts";
+import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
 import { dedupeUpdates } from "./dedupe.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
@@ -45,40 +37,22 @@ import { profileFeature } from "./features/profile.ts";
 import { psyProfileFeature } from "./features/psy_profile.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { fallbackFeature } from "./features/fallback.ts";
-import type { QuizCategory } from "../quiz/categories.ts";
-import type { QuizBank } from "../quiz/content.ts";
 import { quizFeature } from "./features/quiz.ts";
-import type { Llm } from "../llm/llm.ts";
 import { chatFeature } from "./features/chat.ts";
-import type { Analyzer } from "../patterns/analysis.ts";
-import type { Payments } from "../payments/service.ts";
 import { subscriptionFeature } from "./features/subscription.ts";
 import { adminFeature } from "./features/admin.ts";
 import { safetyFeature } from "./features/safety.ts";
 import { privacyFeature } from "./features/privacy.ts";
-import type { Safety } from "../safety/gate.ts";
-import type { Pseudonym } from "../log_ids.ts";
 import { rateLimit } from "./rate_limit.ts";
 
-export interface BotDeps {
+/** The services every handler sees, plus what only the bot's construction needs. */
+export interface BotDeps extends Omit<BotServices, "now"> {
   token: string;
   apiRoot: string;
-  db: Db;
   log: Logger;
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   recordPath?: string;
-  flags: BotFlags;
-  quizzes: ReadonlyMap<QuizCategory, QuizBank>;
-  llm: Llm;
-  ai: AiSettings;
-  analysis: Analyzer;
-  payments: Payments;
-  limits: { freeDailyMessages: number };
-  adminIds: readonly number[];
-  safety: Safety;
-  alertChatId?: number;
-  pseudonym: Pseudonym;
   /** Incoming updates per user per window (defaults in rate_limit.ts). */
   rateLimit?: { limit?: number; windowMs?: number };
   now?: () => Date;
@@ -110,21 +84,17 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     storage: dbStateStorage<SessionData>(deps.db),
     getSessionKey: chatKey,
   }));
-  const services: BotServices = {
-    db: deps.db,
-    now: deps.now ?? (() => new Date()),
-    flags: deps.flags,
-    quizzes: deps.quizzes,
-    llm: deps.llm,
-    ai: deps.ai,
-    analysis: deps.analysis,
-    payments: deps.payments,
-    limits: deps.limits,
-    adminIds: deps.adminIds,
-    safety: deps.safety,
-    alertChatId: deps.alertChatId,
-    pseudonym: deps.pseudonym,
-  };
+  const {
+    token: _t,
+    apiRoot: _a,
+    log: _l,
+    botInfo: _b,
+    recordPath: _r,
+    rateLimit: _rl,
+    now,
+    ...rest
+  } = deps;
+  const services: BotServices = { ...rest, now: now ?? (() => new Date()) };
   bot.use((ctx, next) => {
     ctx.services = services;
     return next();

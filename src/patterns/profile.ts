@@ -46,15 +46,10 @@ export interface Profile {
 }
 
 /** A pattern found by an analysis or a quiz, before it is merged into the profile. */
-export interface Candidate {
-  type: PatternType;
-  title: string;
-  description: string;
-  evidence: string[];
-  confidence: number;
-  tags: string[];
-  source: "chat" | "quiz";
-}
+export type Candidate = Pick<
+  Pattern,
+  "type" | "title" | "description" | "evidence" | "confidence" | "tags" | "source"
+>;
 
 export const LIMITS = {
   activePatterns: 20,

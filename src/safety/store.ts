@@ -20,12 +20,18 @@ export async function enterCrisis(
   await countDaily(db, statDate(now), "crisis_detected");
 }
 
-export async function leaveCrisis(db: Queryable, userId: number, now: Date): Promise<boolean> {
+/** Ends crisis mode; `place` is where the user said they are safe (the chat they are in). */
+export async function leaveCrisis(
+  db: Queryable,
+  userId: number,
+  place: Place,
+  now: Date,
+): Promise<boolean> {
   const rows = await db.query(
     "UPDATE users SET crisis_since = NULL WHERE id = $1 AND crisis_since IS NOT NULL RETURNING id",
     [userId],
   );
-  if (rows.length) await recordEvent(db, userId, "resolved", "helper", now);
+  if (rows.length) await recordEvent(db, userId, "resolved", place, now);
   return rows.length > 0;
 }
 

@@ -64,7 +64,12 @@ export function safetyFeature(): Composer<BotContext> {
   });
   c.callbackQuery(SAFETY.better, async (ctx) => {
     await ack(ctx);
-    await leaveCrisis(ctx.services.db, ctx.user.id, ctx.services.now());
+    await leaveCrisis(
+      ctx.services.db,
+      ctx.user.id,
+      ctx.session.assistant ?? "helper",
+      ctx.services.now(),
+    );
     await ctx.editMessageReplyMarkup().catch(() => {});
     await ctx.reply(BETTER);
   });
