@@ -73,6 +73,10 @@ export interface Config {
     readonly paymentTtlMinutes: number;
   };
   readonly api: { readonly host: string; readonly port: number };
+  /** The bot's /metrics and /health listener (on API_HOST); 0: none. */
+  readonly metrics: { readonly port: number };
+  /** Bearer token for the api's GET /stats and GET /metrics; undefined: /stats is off. */
+  readonly statsToken?: string;
   readonly adminIds: readonly number[];
   /** Where crisis alerts (never message text) go; undefined: nowhere. */
   readonly adminChatId?: number;
@@ -131,7 +135,9 @@ export function configSummary(config: Config): string[] {
       config.subscription.plans.map((p) => `${p.months}:${p.price}`).join(",")
     }; FREE_DAILY_MESSAGES: ${config.subscription.freeDailyMessages}; ` +
     `PAYMENT_TTL_MINUTES: ${config.subscription.paymentTtlMinutes}`,
-    `API: ${config.api.host}:${config.api.port}`,
+    `API: ${config.api.host}:${config.api.port}; METRICS_PORT: ${
+      config.metrics.port || "off"
+    }; STATS_TOKEN: ${set(config.statsToken)}`,
     `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}; ` +
     `ADMIN_CHAT_ID: ${config.adminChatId ?? "not set"}; moderation: ${
       openai.moderationModel ?? "off"
@@ -158,6 +164,8 @@ const SECRET_HELP: Record<string, string> = {
   YOOKASSA_SECRET_KEY:
     "set it to the secret key from the YooKassa dashboard (Integration → API keys)",
   POSTGRES_PASSWORD: "set it to the database user's password, or remove it for trust login",
+  STATS_TOKEN: "set it to a long random string (at least 16 characters), e.g. the output of " +
+    "`openssl rand -hex 24`, or remove it to turn GET /stats off",
 };
 const SHOP_HELP = "set it to the numeric shopId from the YooKassa dashboard";
 const ADMINS_HELP = "use Telegram user ids separated by commas, e.g. 12345,67890";
@@ -210,6 +218,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     ),
     API_HOST: field((v) => v ?? "0.0.0.0"),
     API_PORT: field(int("API_PORT", 8080, 1, 65535, "a TCP port")),
+    METRICS_PORT: field(int("METRICS_PORT", 9101, 0, 65535, "a TCP port; 0 turns it off")),
+    STATS_TOKEN: field(secret("STATS_TOKEN", required, /^\S{16,}$/)),
     ADMIN_IDS: field(adminIds),
     LOG_LEVEL: field(choice("LOG_LEVEL", ["debug", "info", "warn", "error"] as const, undefined)),
     LOG_FORMAT: field(choice("LOG_FORMAT", ["json", "pretty"] as const, undefined)),
@@ -228,6 +238,7 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     if (c.YOOKASSA_SHOP_ID && key === "unset") {
       problem(`YOOKASSA_SECRET_KEY is missing: ${SECRET_HELP.YOOKASSA_SECRET_KEY} ${both}`);
     }
+    if (c.STATS_TOKEN.state === "placeholder") placeholder("STATS_TOKEN", problem);
     if (!c.YOOKASSA_SHOP_ID && key === "set") {
       problem(`YOOKASSA_SHOP_ID is missing: ${SHOP_HELP} ${both}`);
     }
@@ -278,6 +289,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         paymentTtlMinutes: c.PAYMENT_TTL_MINUTES,
       },
       api: { host: c.API_HOST, port: c.API_PORT },
+      metrics: { port: c.METRICS_PORT },
+      statsToken: value(c.STATS_TOKEN),
       adminIds: c.ADMIN_IDS,
       adminChatId: c.ADMIN_CHAT_ID,
       log: {

@@ -76,6 +76,8 @@ Deno.test("an empty environment gives the defaults", () => {
       paymentTtlMinutes: 60,
     },
     api: { host: "0.0.0.0", port: 8080 },
+    metrics: { port: 9101 },
+    statsToken: undefined,
     adminIds: [],
     adminChatId: undefined,
     log: { level: "info", format: "pretty" },
@@ -121,6 +123,8 @@ Deno.test("values are parsed into their types", () => {
     SUBSCRIPTION_PLANS: "12:9000, 1:990",
     FREE_DAILY_MESSAGES: "5",
     API_PORT: "9000",
+    METRICS_PORT: "0",
+    STATS_TOKEN: "0123456789abcdef0123",
     ADMIN_IDS: "111, 222 333,111",
     LOG_LEVEL: "DEBUG",
   }, { require: ["BOT_TOKEN", "OPENAI_API_KEY"] });
@@ -149,6 +153,8 @@ Deno.test("values are parsed into their types", () => {
     paymentTtlMinutes: 60,
   });
   assert.equal(config.api.port, 9000);
+  assert.equal(config.metrics.port, 0);
+  assert.equal(config.statsToken, "0123456789abcdef0123");
   assert.deepEqual(config.adminIds, [111, 222, 333]);
   assert.deepEqual(config.log, { level: "debug", format: "json" });
   assert.equal(config.database.kind === "pglite" && config.database.dataDir, "./data/prod");
@@ -163,6 +169,8 @@ Deno.test("every problem is reported at once, each naming its variable", () => {
       ENABLE_ADAPTIVE_QUIZ: "maybe",
       USE_CHAT_COMPLETION: "150%",
       API_PORT: "70000",
+      METRICS_PORT: "-1",
+      STATS_TOKEN: "short",
       ADMIN_IDS: "12, bob",
       LOG_LEVEL: "verbose",
       LOG_FORMAT: "xml",
@@ -179,6 +187,8 @@ Deno.test("every problem is reported at once, each naming its variable", () => {
     "ENABLE_ADAPTIVE_QUIZ",
     "USE_CHAT_COMPLETION",
     "API_PORT",
+    "METRICS_PORT",
+    "STATS_TOKEN",
     "ADMIN_IDS",
     "LOG_LEVEL",
     "LOG_FORMAT",

@@ -21,6 +21,8 @@ export interface LoggerOptions {
   /** Where finished lines go; defaults to stderr. Tests pass an array collector. */
   write?: (line: string) => void;
   now?: () => Date;
+  /** Sees every line's level and message, whatever the level filter (metrics count them). */
+  observe?: (level: LogLevel, msg: string) => void;
 }
 
 export function createLogger(opts: LoggerOptions = {}, base: Fields = {}): Logger {
@@ -29,6 +31,7 @@ export function createLogger(opts: LoggerOptions = {}, base: Fields = {}): Logge
   const write = opts.write ?? writeStderr;
   const now = opts.now ?? (() => new Date());
   const emit = (level: LogLevel, msg: string, fields?: Fields) => {
+    opts.observe?.(level, msg);
     if (ORDER[level] < min) return;
     const all = { ...base, ...fields };
     write(
@@ -45,14 +48,23 @@ export function createLogger(opts: LoggerOptions = {}, base: Fields = {}): Logge
 }
 
 /** A logger that collects lines in memory, for tests. */
-export function memoryLogger(level: LogLevel = "debug"): Logger & { lines: string[] } {
+export function memoryLogger(
+  level: LogLevel = "debug",
+  observe?: LoggerOptions["observe"],
+): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const logger = createLogger({ level, format: "pretty", write: (l) => lines.push(l) });
+  const logger = createLogger({ level, format: "pretty", write: (l) => lines.push(l), observe });
   return Object.assign(logger, { lines });
 }
 
+// The level is upper case in JSON too, so `make logs-bot | grep ERROR` finds error lines.
 function jsonLine(time: Date, level: LogLevel, msg: string, fields: Fields): string {
-  return JSON.stringify({ time: time.toISOString(), level, msg, ...serialiseFields(fields) });
+  return JSON.stringify({
+    time: time.toISOString(),
+    level: level.toUpperCase(),
+    msg,
+    ...serialiseFields(fields),
+  });
 }
 
 // Info lines start with the message itself, so start-up lines begin with "✅"; other levels

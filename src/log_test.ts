@@ -10,7 +10,7 @@ Deno.test("json lines carry time, level, message and fields", () => {
   log.child({ update_id: 5 }).warn("slow", { ms: 12 });
   assert.deepEqual(JSON.parse(lines[0]!), {
     time: "1970-01-01T00:00:00.000Z",
-    level: "warn",
+    level: "WARN",
     msg: "slow",
     update_id: 5,
     ms: 12,
@@ -50,4 +50,16 @@ Deno.test("errors in logs never carry bot tokens or API keys", () => {
     line,
   );
   assert.match(line, /<bot-token>.*<api-key>.*Bearer <redacted>/);
+});
+
+Deno.test("observe sees every line, also those below the level filter", () => {
+  const seen: string[] = [];
+  const log = createLogger({
+    level: "error",
+    write: () => {},
+    observe: (level, msg) => seen.push(`${level}:${msg}`),
+  });
+  log.child({ a: 1 }).warn("Database slow");
+  log.error("Update failed");
+  assert.deepEqual(seen, ["warn:Database slow", "error:Update failed"]);
 });

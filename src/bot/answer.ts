@@ -30,7 +30,7 @@ export async function answer(
   messageId: number,
   text: string,
 ) {
-  const { db, llm, ai, flags, analysis, now } = ctx.services;
+  const { db, llm, ai, flags, analysis, now, metrics } = ctx.services;
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
@@ -67,6 +67,10 @@ export async function answer(
     await reply.finish(final);
     const totalMs = Math.round(performance.now() - started);
     const cost = costUsd(ai.prices, result.model, result.inputTokens, result.outputTokens);
+    metrics.answerTotal.observe({ assistant }, totalMs / 1000);
+    if (reply.firstTextMs !== undefined) {
+      metrics.answerFirstText.observe({ assistant }, reply.firstTextMs / 1000);
+    }
     await saveReply(db, {
       userMessageId: messageId,
       userId: user.id,

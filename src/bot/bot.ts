@@ -44,6 +44,7 @@ import { adminFeature } from "./features/admin.ts";
 import { safetyFeature } from "./features/safety.ts";
 import { privacyFeature } from "./features/privacy.ts";
 import { rateLimit } from "./rate_limit.ts";
+import { telegramMetrics } from "../metrics/telegram.ts";
 
 /** The services every handler sees, plus what only the bot's construction needs. */
 export interface BotDeps extends Omit<BotServices, "now"> {
@@ -65,14 +66,16 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     botInfo: deps.botInfo,
     client: { apiRoot: deps.apiRoot },
   });
+  // Every real Bot API request is counted (installed first, so auto-retry's repeats count too).
   // Flood limits (429) and Telegram's 5xx are retried a few times; network errors are not, as
   // auto-retry would repeat them silently for up to an hour: start-up and polling retry those
   // themselves, and a failed reply ends in bot.catch.
+  bot.api.config.use(telegramMetrics(deps.metrics));
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
-  const { middleware, inFlight } = updateLogger(deps.log);
+  const { middleware, inFlight } = updateLogger(deps.log, deps.metrics);
   bot.use(middleware);
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);

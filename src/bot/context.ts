@@ -16,6 +16,7 @@ import type { Analyzer } from "../patterns/analysis.ts";
 import type { Payments } from "../payments/service.ts";
 import type { Safety } from "../safety/gate.ts";
 import type { Pseudonym } from "../log_ids.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -73,6 +74,8 @@ export interface BotServices {
   /** ADMIN_CHAT_ID: where crisis alerts (without message text) go, if set. */
   alertChatId?: number;
   pseudonym: Pseudonym;
+  /** The process's technical metrics (answer latency is recorded by the chat feature). */
+  metrics: Metrics;
 }
 
 export interface AppFlavor {

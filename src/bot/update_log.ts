@@ -1,9 +1,11 @@
 // First middleware: gives each update a child logger, logs one line per update (type, duration,
-// outcome; never message text) and tracks updates in flight so shutdown can wait for them.
+// outcome; never message text), times it in soulnear_update_duration_seconds and tracks updates
+// in flight so shutdown can wait for them.
 
 import type { MiddlewareFn } from "grammy";
 import type { Logger } from "../log.ts";
 import type { BotContext } from "./context.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 
 export interface InFlight {
   readonly size: number;
@@ -13,6 +15,7 @@ export interface InFlight {
 
 export function updateLogger(
   log: Logger,
+  metrics: Metrics,
 ): { middleware: MiddlewareFn<BotContext>; inFlight: InFlight } {
   const running = new Set<Promise<unknown>>();
   const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
@@ -29,11 +32,9 @@ export function updateLogger(
       throw err;
     } finally {
       running.delete(work);
-      ctx.log.info("update handled", {
-        type,
-        ms: Math.round(performance.now() - started),
-        outcome,
-      });
+      const ms = performance.now() - started;
+      metrics.updates.observe({ type, outcome }, ms / 1000);
+      ctx.log.info("update handled", { type, ms: Math.round(ms), outcome });
     }
   };
   const inFlight: InFlight = {

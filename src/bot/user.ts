@@ -46,6 +46,7 @@ export const loadUser: MiddlewareFn<BotContext> = async (ctx, next) => {
     const { user, inserted } = await touchUser(tx, from, t);
     await recordActivity(tx, {
       userId: from.id,
+      at: t,
       date: statDate(t),
       newUser: inserted,
       message: ctx.message !== undefined,

@@ -23,6 +23,11 @@ import { pseudonymiser } from "../log_ids.ts";
 import { paymentsFromConfig } from "../payments/setup.ts";
 import { createSafety } from "../safety/gate.ts";
 import { loadPatterns } from "../safety/detector.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import { meteredDb } from "../metrics/db.ts";
+import { meteredLlm } from "../metrics/llm.ts";
+import { createFlusher } from "../metrics/flush.ts";
+import { serveMetrics } from "../metrics/server.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
@@ -47,6 +52,7 @@ function stopped(log: Logger, signal: AbortSignal): number {
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 const ANALYSIS_GRACE_MS = 15_000;
 const EXPIRE_EVERY_MS = 5 * 60 * 1000;
+const FLUSH_METRICS_EVERY_MS = 60 * 1000;
 /** The moderation check never holds an answer back for longer than this. */
 const MODERATION_TIMEOUT_MS = 1500;
 
@@ -69,7 +75,8 @@ export const command: Command = {
       io.out(help);
       return EXIT_OK;
     }
-    const { config, files, log } = await loadCliConfig(io, ["BOT_TOKEN"]);
+    const metrics = createMetrics("bot", { defaultMetrics: true });
+    const { config, files, log } = await loadCliConfig(io, ["BOT_TOKEN"], metrics.observeLog);
     const flags = Object.entries(FLAG_NAMES)
       .map(([key, name]) => `${name}=${describeFlag(config.flags[key as keyof typeof FLAG_NAMES])}`)
       .join(" ");
@@ -84,13 +91,17 @@ export const command: Command = {
     io.shutdown.then((sig) => stop.abort(sig));
     let db;
     try {
-      db = await openDatabase(config.database, { log, signal: stop.signal });
+      db = meteredDb(await openDatabase(config.database, { log, signal: stop.signal }), metrics);
     } catch (err) {
       if (err instanceof Aborted) return stopped(log, stop.signal);
       throw err;
     }
     let pruner: ReturnType<typeof setInterval> | undefined;
     let expirer: ReturnType<typeof setInterval> | undefined;
+    let flusher: ReturnType<typeof setInterval> | undefined;
+    const metricsStop = new AbortController();
+    const flush = createFlusher(db, metrics, { log });
+    let polling = false;
     try {
       log.info(`✅ Database connected: ${db.description}`);
       const migrations = await loadMigrations();
@@ -112,14 +123,30 @@ export const command: Command = {
           log.warn("Cannot expire unpaid payments", { err })
         );
       expirer = setInterval(expire, EXPIRE_EVERY_MS);
+      flusher = setInterval(() => flush.flush(), FLUSH_METRICS_EVERY_MS);
+      if (config.metrics.port) {
+        const base = db;
+        serveMetrics({
+          hostname: config.api.host,
+          port: config.metrics.port,
+          metrics,
+          log,
+          signal: metricsStop.signal,
+          healthy: async () => polling && (await base.query("SELECT 1"), true),
+        });
+      }
 
-      const llm = createOpenAiLlm({
-        apiKey: config.openai.apiKey,
-        baseUrl: config.openai.baseUrl,
-        timeoutMs: config.openai.timeoutMs,
-        maxRetries: config.openai.maxRetries,
-        log,
-      });
+      const llm = meteredLlm(
+        createOpenAiLlm({
+          apiKey: config.openai.apiKey,
+          baseUrl: config.openai.baseUrl,
+          timeoutMs: config.openai.timeoutMs,
+          maxRetries: config.openai.maxRetries,
+          log,
+        }),
+        metrics,
+        config.openai.prices,
+      );
       const pseudonym = pseudonymiser(config.botToken!);
       const payments = paymentsFromConfig(config, { db, log, pseudonym });
       const analysis = createAnalyzer({
@@ -158,6 +185,7 @@ export const command: Command = {
         }),
         alertChatId: config.adminChatId,
         pseudonym,
+        metrics,
         ai: {
           model: config.openai.model,
           promptTokenBudget: config.openai.promptTokenBudget,
@@ -169,7 +197,11 @@ export const command: Command = {
       });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
-      await poll(bot, inFlight, { log, shutdown: io.shutdown });
+      await poll(bot, inFlight, {
+        log,
+        shutdown: io.shutdown,
+        onPolling: () => polling = true,
+      });
       await finishAnalyses(analysis.idle(), log);
       return EXIT_OK;
     } catch (err) {
@@ -178,6 +210,9 @@ export const command: Command = {
     } finally {
       clearInterval(pruner);
       clearInterval(expirer);
+      clearInterval(flusher);
+      metricsStop.abort();
+      await flush.flush();
       await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));
       log.info("Database closed");
     }

@@ -3,7 +3,7 @@
 
 import { type Config, loadConfig, type RequiredSecret } from "../config.ts";
 import { readEnvironment } from "../env_file.ts";
-import { createLogger, type Logger } from "../log.ts";
+import { createLogger, type Logger, type LoggerOptions } from "../log.ts";
 import type { CliIo } from "./command.ts";
 
 export interface Loaded {
@@ -12,9 +12,13 @@ export interface Loaded {
   log: Logger;
 }
 
-export async function loadCliConfig(io: CliIo, require: RequiredSecret[] = []): Promise<Loaded> {
+export async function loadCliConfig(
+  io: CliIo,
+  require: RequiredSecret[] = [],
+  observe?: LoggerOptions["observe"],
+): Promise<Loaded> {
   const { values, files } = await readEnvironment(io.env, io.cwd);
   const config = loadConfig(values, { require, cwd: io.cwd });
-  const log = createLogger({ level: config.log.level, format: config.log.format });
+  const log = createLogger({ level: config.log.level, format: config.log.format, observe });
   return { config, files, log };
 }

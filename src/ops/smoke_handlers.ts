@@ -18,6 +18,7 @@ import { createSafety } from "../safety/gate.ts";
 import { loadPatterns } from "../safety/detector.ts";
 import type { QuizBank } from "../quiz/content.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 
 const BOT: UserFromGetMe = {
   id: 1,
@@ -93,6 +94,7 @@ export async function smokeHandlers(
       adminIds: [],
       safety: createSafety({ patterns: await loadPatterns(), llm: fakeLlm, timeoutMs: 1000, log }),
       pseudonym: () => "smoke",
+      metrics: createMetrics("bot"),
       ai: {
         model: "smoke",
         promptTokenBudget: 6000,

@@ -10,6 +10,7 @@ const USER_TABLES = [
   "conversation_history",
   "quiz_sessions",
   "user_activity_day",
+  "user_sessions",
   "payments",
   "safety_events",
 ] as const;

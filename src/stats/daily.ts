@@ -74,13 +74,21 @@ export async function countDaily(
 
 export interface Activity {
   userId: number;
+  /** When it happened; `date` is its Moscow date. */
+  at: Date;
   date: string;
   newUser: boolean;
   /** The update is a message the user wrote (not a button tap). */
   message: boolean;
 }
 
-/** Records one interaction: the user's day row, and the day's totals (new, active, events). */
+/** A gap longer than this between two interactions starts a new session. */
+export const SESSION_GAP_MINUTES = 30;
+
+/**
+ * Records one interaction: the user's day row, the day's totals (new, active, events) and the
+ * user's session (extended when the last one saw activity within SESSION_GAP_MINUTES).
+ */
 export async function recordActivity(db: Queryable, a: Activity): Promise<void> {
   const msg = a.message ? 1 : 0;
   const [day] = await db.query<{ first_today: boolean }>(
@@ -101,6 +109,16 @@ export async function recordActivity(db: Queryable, a: Activity): Promise<void> 
        messages = statistic_day.messages + excluded.messages,
        updated_at = now()`,
     [a.date, a.newUser ? 1 : 0, day?.first_today ? 1 : 0, msg],
+  );
+  await db.query(
+    `WITH extended AS (
+       UPDATE user_sessions SET last_at = greatest(last_at, $2), events = events + 1
+       WHERE id = (SELECT id FROM user_sessions WHERE user_id = $1 ORDER BY last_at DESC LIMIT 1)
+         AND last_at >= $2::timestamptz - make_interval(mins => $3)
+       RETURNING id)
+     INSERT INTO user_sessions (user_id, started_at, last_at)
+     SELECT $1, $2, $2 WHERE NOT EXISTS (SELECT 1 FROM extended)`,
+    [a.userId, a.at, SESSION_GAP_MINUTES],
   );
 }
 

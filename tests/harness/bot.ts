@@ -29,6 +29,10 @@ import { createYooKassa } from "../../src/payments/yookassa.ts";
 import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
 import { createSafety } from "../../src/safety/gate.ts";
 import { loadPatterns } from "../../src/safety/detector.ts";
+import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
+import { meteredDb } from "../../src/metrics/db.ts";
+import { meteredLlm } from "../../src/metrics/llm.ts";
+import { telegramMetrics } from "../../src/metrics/telegram.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
@@ -36,6 +40,8 @@ export interface TestBot extends AsyncDisposable {
   api: Recorder;
   log: ReturnType<typeof memoryLogger>;
   analysis: Analyzer;
+  /** This bot's technical metrics (a registry of its own). */
+  metrics: Metrics;
   /** Feeds updates one after another, as Telegram would deliver them to one chat. */
   send(...updates: Update[]): Promise<void>;
   handle(update: Update): Promise<void>;
@@ -85,13 +91,17 @@ export interface TestBotOptions {
   alertChatId?: number;
   /** Replayed scenarios send updates faster than a person: no limit unless a test sets one. */
   rateLimit?: { limit?: number; windowMs?: number };
+  /** Metrics to record into (several bots may share one); a registry of its own by default. */
+  metrics?: Metrics;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
-  const db = opts.db ?? await freshDb();
-  const log = memoryLogger();
+  const testDb = opts.db ?? await freshDb();
+  const metrics = opts.metrics ?? createMetrics("bot");
+  const db = meteredDb(testDb, metrics);
+  const log = memoryLogger("debug", metrics.observeLog);
   const now = opts.now ?? (() => new Date(TEST_NOW));
-  const llm = createOpenAiLlm({
+  const openai = createOpenAiLlm({
     // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
     baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
     apiKey: "sk-test",
@@ -99,6 +109,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     maxRetries: opts.openaiMaxRetries ?? 0,
     log,
   });
+  const llm = meteredLlm(openai, metrics, DEFAULT_PRICES);
   const useChatCompletion = opts.flags?.useChatCompletion ?? { mode: "on" };
   const analysis = createAnalyzer({
     db,
@@ -146,6 +157,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       log,
     }),
     alertChatId: opts.alertChatId,
+    metrics,
     rateLimit: opts.rateLimit ?? { limit: 1_000_000 },
     pseudonym: pseudonymiser("test"),
     ai: {
@@ -161,6 +173,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     now,
   });
   const api = recordApi(bot, { delayMs: opts.delayMs, firstMessageId: opts.firstMessageId });
+  // The recorder answers instead of Telegram, so the count goes around it (the real order, the
+  // counter inside auto-retry, is checked by the bot process test).
+  bot.api.config.use(telegramMetrics(metrics));
   // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.
   // Background pattern analyses finish before the next update, so runs are deterministic.
   const handle = async (u: Update) => {
@@ -174,16 +189,17 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   };
   return {
     bot,
-    db,
+    db: testDb,
     api,
     log,
     analysis,
+    metrics,
     handle,
     async send(...updates) {
       for (const u of updates) await handle(u);
     },
     // A database passed in belongs to the caller (a restarted bot shares it).
-    [Symbol.asyncDispose]: () => opts.db ? Promise.resolve() : db[Symbol.asyncDispose](),
+    [Symbol.asyncDispose]: () => opts.db ? Promise.resolve() : testDb[Symbol.asyncDispose](),
   };
 }
 

@@ -18,6 +18,9 @@
 
 import type { Update } from "grammy/types";
 import { startTestBot, type TestFlags } from "./bot.ts";
+import type { Metrics } from "../../src/metrics/metrics.ts";
+import type { Queryable } from "../../src/db/db.ts";
+import { updateType } from "../../src/bot/update_log.ts";
 import { parseFlag } from "../../src/flags.ts";
 import { ALICE, type ApiCall, BOB, type Person, Updates } from "./telegram.ts";
 import { type ScriptedResponse, startOpenAiMock } from "./openai_mock.ts";
@@ -71,6 +74,19 @@ export interface ScenarioResult {
   openaiLeftover: number;
   openaiUnscripted: number;
   errorLines: string[];
+  /** The type of every update handled (as the update log names it). */
+  updateTypes: string[];
+  /** Paths of every request the OpenAI mock received. */
+  openaiPaths: string[];
+  /** Every log line of the bot(s). */
+  logLines: string[];
+}
+
+export interface ReplayOptions {
+  /** Record into these metrics (a registry of the bot's own by default). */
+  metrics?: Metrics;
+  /** Looks at the database after the replay, before it is thrown away. */
+  inspect?: (db: Queryable) => Promise<void>;
 }
 
 export interface ScenarioConfig {
@@ -108,7 +124,10 @@ async function readJson<T>(url: URL): Promise<T | undefined> {
   }
 }
 
-export async function replayScenario(name: string): Promise<ScenarioResult> {
+export async function replayScenario(
+  name: string,
+  replay: ReplayOptions = {},
+): Promise<ScenarioResult> {
   const dir = new URL(`${name}/`, SCENARIOS_DIR);
   const inputs = await readJson<
     Array<Update | Step | { restart: true } | { yookassa: MockPayment["status"] }>
@@ -130,6 +149,7 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
     openaiBaseUrl: openai.baseUrl,
     openaiTimeoutMs: config.openaiTimeoutMs,
     openaiMaxRetries: config.openaiMaxRetries,
+    metrics: replay.metrics,
   };
   await using first = await startTestBot(options);
   let bot = first;
@@ -137,6 +157,7 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   const allCalls: ApiCall[] = [];
   const builder = new Updates();
   const exchanges: Exchange[] = [];
+  const updateTypes: string[] = [];
   for (const input of inputs) {
     if ("yookassa" in input) {
       const latest = yookassa.latest();
@@ -157,6 +178,7 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
     const paid = yookassa.requests.length;
     const known = [...allCalls, ...bot.api.calls];
     const update = "update_id" in input ? input : toUpdate(builder, input, known);
+    updateTypes.push(updateType(update));
     await bot.handle(update);
     const exchange: Exchange = { input, calls: normalise(bot.api.calls.slice(before)) };
     const requests = openai.requests.slice(asked).map((r) => ({ path: r.path, body: r.body }));
@@ -174,12 +196,16 @@ export async function replayScenario(name: string): Promise<ScenarioResult> {
   for (const check of checks) {
     db.push({ ...check, actual: plain(await first.db.query(check.sql)) });
   }
+  await replay.inspect?.(first.db);
   return {
     exchanges,
     db,
     openaiLeftover: openai.pending(),
     openaiUnscripted: openai.unscripted,
     errorLines: bots.flatMap((b) => b.log.lines).filter((l) => /^(ERROR|CRITICAL)/.test(l)),
+    updateTypes,
+    openaiPaths: openai.requests.map((r) => r.path),
+    logLines: bots.flatMap((b) => b.log.lines),
   };
 }
 

@@ -18,10 +18,10 @@ Deno.test("parallel increments: one row per date, no lost counts", async () => {
   await Promise.all([
     ...users.flatMap((userId) => [
       db.transaction((tx) =>
-        recordActivity(tx, { userId, date: DATE, newUser: false, message: true })
+        recordActivity(tx, { userId, at: NOW, date: DATE, newUser: false, message: true })
       ),
       db.transaction((tx) =>
-        recordActivity(tx, { userId, date: DATE, newUser: false, message: false })
+        recordActivity(tx, { userId, at: NOW, date: DATE, newUser: false, message: false })
       ),
     ]),
     ...Array.from({ length: 30 }, () => countDaily(db, DATE, "menu")),
@@ -47,7 +47,13 @@ Deno.test("two first contacts at once create one user and count one new user", a
   const first = () =>
     db.transaction(async (tx) => {
       const { inserted } = await touchUser(tx, { id: 777, first_name: "Вера" }, NOW);
-      await recordActivity(tx, { userId: 777, date: DATE, newUser: inserted, message: true });
+      await recordActivity(tx, {
+        userId: 777,
+        at: NOW,
+        date: DATE,
+        newUser: inserted,
+        message: true,
+      });
       return inserted;
     });
   const results = await Promise.all([first(), first(), first()]);
@@ -66,4 +72,25 @@ Deno.test("an unknown counter name is refused before any SQL is built", async ()
     () => countDaily(db, DATE, "menu; DROP TABLE users" as "menu"),
     /Unknown daily counter/,
   );
+});
+
+Deno.test("sessions: activity within 30 minutes extends a session, a longer gap starts one", async () => {
+  await using db = await freshDb();
+  await touchUser(db, { id: 901, first_name: "S" }, NOW);
+  const at = (min: number) => new Date(NOW.getTime() + min * 60_000);
+  // 0, 10, 40 (gap 30: same session), 71 (gap 31: new), 75, then 200 (new).
+  for (const min of [0, 10, 40, 71, 75, 200]) {
+    await db.transaction((tx) =>
+      recordActivity(tx, { userId: 901, at: at(min), date: DATE, newUser: false, message: true })
+    );
+  }
+  const sessions = await db.query<{ minutes: number; events: number }>(
+    `SELECT (extract(epoch FROM last_at - started_at) / 60)::int AS minutes, events
+     FROM user_sessions WHERE user_id = 901 ORDER BY started_at`,
+  );
+  assert.deepEqual(sessions, [
+    { minutes: 40, events: 3 },
+    { minutes: 4, events: 2 },
+    { minutes: 0, events: 1 },
+  ]);
 });
