@@ -47,8 +47,8 @@ export const COMMANDS: readonly Entry[] = [
   },
   {
     name: "stats",
-    summary: "technical and product metrics report (not implemented yet)",
-    load: async () => (await import("./pending.ts")).pending("stats"),
+    summary: "technical and product metrics report (--days N, --json)",
+    load: async () => (await import("./stats.ts")).command,
   },
 ];
 
