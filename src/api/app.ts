@@ -1,9 +1,12 @@
 // The api service as a Hono app (createApi(deps)), tested in-process with app.request():
 //   GET  /health                  database reachable, migrations current, version (503 otherwise)
 //   POST /yookassa/notifications  YooKassa's payment notifications, from allowed addresses only
-// One log line per request (method, path, status, duration) and a single error handler.
+//   GET  /stats?days=N            the `soulbot stats` report as JSON (Bearer STATS_TOKEN)
+//   GET  /metrics                 this process's Prometheus metrics (Bearer STATS_TOKEN if set)
+// One log line and one soulnear_http_request_duration_seconds observation per request, and a
+// single error handler.
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import type { Migration } from "../db/migrate.ts";
@@ -12,6 +15,9 @@ import { clientAddress, type Matcher } from "../payments/ip_allowlist.ts";
 import type { Payments } from "../payments/service.ts";
 import type { Outcome } from "../payments/store.ts";
 import { VERSION } from "../version.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import { buildReport } from "../stats/report.ts";
+import { timingSafeEqual } from "node:crypto";
 
 /** What the server passes along with each request (the direct peer's address). */
 export interface ApiEnv {
@@ -27,7 +33,19 @@ export interface ApiDeps {
   notify: (outcome: Outcome) => Promise<void>;
   allowed: Matcher;
   trustedProxies: Matcher;
+  metrics: Metrics;
+  /** Bearer token for /stats (off without it) and /metrics (open without it). */
+  statsToken?: string;
   now?: () => Date;
+}
+
+const ROUTES = new Set(["/health", "/yookassa/notifications", "/stats", "/metrics"]);
+
+/** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
+function bearer(header: string | undefined, token: string): boolean {
+  const given = new TextEncoder().encode(/^Bearer (.+)$/.exec(header ?? "")?.[1] ?? "");
+  const want = new TextEncoder().encode(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
@@ -38,16 +56,23 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = ROUTES.has(c.req.path) ? c.req.path : "unmatched";
+    deps.metrics.httpRequests.observe(
+      { route, method: c.req.method, status: String(c.res.status) },
+      seconds,
+    );
     const fields = {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ms: Math.round(performance.now() - started),
+      ms: Math.round(seconds * 1000),
     };
     if (c.res.status >= 500) log.warn("api request failed", fields);
     // Health probes come every few seconds; they stay out of the info log when all is well.
-    else if (c.req.path === "/health") log.debug("api request", fields);
-    else log.info("api request", fields);
+    else if (c.req.path === "/health" || c.req.path === "/metrics") {
+      log.debug("api request", fields);
+    } else log.info("api request", fields);
   });
 
   app.onError((err, c) => {
@@ -97,5 +122,29 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     return c.json({ status: result });
   });
 
+  app.get("/metrics", async (c) => {
+    if (deps.statsToken && !bearer(c.req.header("authorization"), deps.statsToken)) {
+      return unauthorized(c);
+    }
+    return c.body(await deps.metrics.registry.metrics(), 200, {
+      "content-type": deps.metrics.registry.contentType,
+    });
+  });
+
+  app.get("/stats", async (c) => {
+    if (!deps.statsToken) return c.json({ error: "not found" }, 404);
+    if (!bearer(c.req.header("authorization"), deps.statsToken)) return unauthorized(c);
+    const raw = c.req.query("days") ?? "7";
+    const days = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(days >= 1 && days <= 366)) {
+      return c.json({ error: "days must be a whole number from 1 to 366" }, 400);
+    }
+    return c.json(await buildReport(db, { days, now: now() }));
+  });
+
   return app;
+}
+
+function unauthorized(c: Context<ApiEnv>) {
+  return c.json({ error: "unauthorized" }, 401, { "www-authenticate": 'Bearer realm="soulnear"' });
 }

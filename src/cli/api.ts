@@ -13,6 +13,9 @@ import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
 import { loadCliConfig } from "./setup.ts";
 import { Aborted } from "../sleep.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import { meteredDb } from "../metrics/db.ts";
+import { createFlusher } from "../metrics/flush.ts";
 
 const help = `Usage: soulbot api
 
@@ -22,6 +25,10 @@ Runs the HTTP service on API_HOST:API_PORT (default 0.0.0.0:8080):
   POST /yookassa/notifications  YooKassa payment notifications (point the shop's HTTP
                                 notifications here); accepted only from YOOKASSA_ALLOWED_IPS,
                                 with X-Forwarded-For believed only from TRUSTED_PROXIES
+  GET  /stats?days=N            the \`soulbot stats --json\` report; needs STATS_TOKEN and
+                                \`Authorization: Bearer <STATS_TOKEN>\` (404 without STATS_TOKEN)
+  GET  /metrics                 Prometheus metrics of the api process (Bearer STATS_TOKEN when
+                                it is set)
 
 Applies pending migrations first. Stops cleanly on SIGINT or SIGTERM.
 
@@ -41,16 +48,19 @@ export const command: Command = {
       io.out(help);
       return EXIT_OK;
     }
-    const { config, log } = await loadCliConfig(io, ["BOT_TOKEN"]);
+    const metrics = createMetrics("api", { defaultMetrics: true });
+    const { config, log } = await loadCliConfig(io, ["BOT_TOKEN"], metrics.observeLog);
     const stop = new AbortController();
     io.shutdown.then((sig) => stop.abort(sig));
     let db;
     try {
-      db = await openDatabase(config.database, { log, signal: stop.signal });
+      db = meteredDb(await openDatabase(config.database, { log, signal: stop.signal }), metrics);
     } catch (err) {
       if (err instanceof Aborted) return EXIT_OK;
       throw err;
     }
+    const flush = createFlusher(db, metrics, { log });
+    const flusher = setInterval(() => flush.flush(), 60_000);
     try {
       const migrations = await loadMigrations();
       await migrate(db, migrations, log);
@@ -65,6 +75,8 @@ export const command: Command = {
         notify: createNotifier(db, telegramSender(config.botToken!, config.telegramApiRoot)),
         allowed: ipMatcher(config.yookassa.allowedIps),
         trustedProxies: ipMatcher(config.yookassa.trustedProxies),
+        metrics,
+        statsToken: config.statsToken,
       });
       const server = Deno.serve({
         hostname: config.api.host,
@@ -79,6 +91,8 @@ export const command: Command = {
       log.info(`Stopped by ${stop.signal.reason}`);
       return EXIT_OK;
     } finally {
+      clearInterval(flusher);
+      await flush.flush();
       await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));
     }
   },

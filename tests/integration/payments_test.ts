@@ -4,6 +4,7 @@
 // the same Idempotence-Key, the free limit under parallel messages, admin grants, expiry, health.
 
 import assert from "node:assert/strict";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { freshDb, type TestDb } from "../harness/db.ts";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
@@ -53,6 +54,7 @@ async function setup(db: TestDb, yk: YooKassaMock, opts: { user?: boolean } = {}
     notify: createNotifier(db, (chat, text) => Promise.resolve(sent.push({ chat, text }))),
     allowed: ipMatcher(YOOKASSA_IPS),
     trustedProxies: ipMatcher(["10.0.0.2"]),
+    metrics: createMetrics("api"),
     now: () => NOW,
   });
   const notify = (id: string, opts: { from?: string; xff?: string; event?: string } = {}) =>
@@ -313,6 +315,7 @@ Deno.test("/health: 200 with the database up and migrations current, 503 otherwi
     notify: () => Promise.resolve(),
     allowed: () => false,
     trustedProxies: () => false,
+    metrics: createMetrics("api"),
   });
   const res = await down.request("/health");
   assert.equal(res.status, 503);
@@ -331,6 +334,7 @@ Deno.test("/health: 200 with the database up and migrations current, 503 otherwi
     notify: () => Promise.resolve(),
     allowed: () => false,
     trustedProxies: () => false,
+    metrics: createMetrics("api"),
   });
   const stale = await behind.request("/health");
   assert.equal(stale.status, 503);
