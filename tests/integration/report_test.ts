@@ -9,7 +9,6 @@ import { statDate } from "../../src/stats/daily.ts";
 import { createApi } from "../../src/api/app.ts";
 import { createMetrics } from "../../src/metrics/metrics.ts";
 import { memoryLogger } from "../../src/log.ts";
-import { loadMigrations } from "../../src/db/migrate.ts";
 import type { Payments } from "../../src/payments/service.ts";
 import { parsePrometheus, total } from "../harness/prometheus.ts";
 
