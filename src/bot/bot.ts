@@ -14,6 +14,7 @@
 //  11. onboarding, help — /start and the steps; /help works before consent
 //  12. requireConsent   — nothing else works until the user has agreed
 //  13. features         — menu, profiles, style settings, chats, quizzes, subscription, admin
+//                         (/grant, /revoke, /admin)
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -41,6 +42,7 @@ import { quizFeature } from "./features/quiz.ts";
 import { chatFeature } from "./features/chat.ts";
 import { subscriptionFeature } from "./features/subscription.ts";
 import { adminFeature } from "./features/admin.ts";
+import { adminStatsFeature } from "./features/admin_stats.ts";
 import { safetyFeature } from "./features/safety.ts";
 import { privacyFeature } from "./features/privacy.ts";
 import { rateLimit } from "./rate_limit.ts";
@@ -110,7 +112,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(safetyFeature(), privacyFeature());
   bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
   bot.use(chatFeature(), quizFeature());
-  bot.use(subscriptionFeature(), adminFeature());
+  bot.use(subscriptionFeature(), adminFeature(), adminStatsFeature());
   bot.use(fallbackFeature());
   bot.catch((err) => handleError(err, deps.log));
   return { bot, inFlight };

@@ -97,6 +97,8 @@ export interface ScenarioConfig {
   moderationModel?: string;
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
+  /** Telegram user ids of admins (alice is 100001). */
+  adminIds?: number[];
 }
 
 function parseFlags(raw: Partial<Record<keyof TestFlags, string>>): Partial<TestFlags> {
@@ -150,6 +152,7 @@ export async function replayScenario(
     openaiTimeoutMs: config.openaiTimeoutMs,
     openaiMaxRetries: config.openaiMaxRetries,
     metrics: replay.metrics,
+    adminIds: config.adminIds,
   };
   await using first = await startTestBot(options);
   let bot = first;
