@@ -5,7 +5,7 @@ API_PORT ?= 8080
 
 .DEFAULT_GOAL := help
 .PHONY: help setup up down rebuild logs logs-bot logs-api logs-db ps restart-bot backup restore \
-        health shell-db redeploy validate
+        health stats shell-db redeploy validate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
@@ -62,6 +62,9 @@ health: ## Service status, the api's /health and the smoke checks
 	$(COMPOSE) ps
 	curl -fsS http://localhost:$(API_PORT)/health && echo
 	$(COMPOSE) exec -T bot soulbot smoke
+
+stats: ## Product and technical report (DAYS=7 by default; JSON=1 for JSON)
+	$(COMPOSE) exec -T bot soulbot stats --days $(if $(DAYS),$(DAYS),7) $(if $(JSON),--json,)
 
 shell-db: ## psql inside the database container
 	$(COMPOSE) exec postgres sh -c 'psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'

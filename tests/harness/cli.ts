@@ -10,7 +10,8 @@ function childEnv(env: Record<string, string>): Record<string, string> {
     const v = Deno.env.get(k);
     if (v) keep[k] = v;
   }
-  return { ...keep, NO_COLOR: "1", ...env };
+  // No metrics listener unless a test asks for one: parallel processes would share its port.
+  return { ...keep, NO_COLOR: "1", METRICS_PORT: "0", ...env };
 }
 
 export interface RunResult {
