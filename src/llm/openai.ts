@@ -90,11 +90,12 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
 }
 
 // The SDK logs warnings (and, at debug level, whole request bodies) to the console by default;
-// keep only its message line, never the extra arguments that may carry payloads.
+// keep only its message line, never the extra arguments that may carry payloads. What it reports
+// is about the service and the connection, so even its errors are warnings here.
 function sdkLogger(log: Logger) {
   const ignore = () => {};
   return {
-    error: (msg: string) => log.error(msg, { source: "openai" }),
+    error: (msg: string) => log.warn(msg, { source: "openai" }),
     warn: (msg: string) => log.warn(msg, { source: "openai" }),
     info: ignore,
     debug: ignore,
