@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { type RunResult, runSoulbot } from "../harness/cli.ts";
-import { freshDb, serverUrl } from "../harness/db.ts";
+import { processDb, serverUrl } from "../harness/db.ts";
 
 const SUBCOMMANDS = [
   "bot",
@@ -254,21 +254,8 @@ Deno.test("check-config: ENV picks the env file; the real environment wins over 
   assert.doesNotMatch(local.stderr, /ENABLE_ADAPTIVE_QUIZ/);
 });
 
-async function migrateEnv(): Promise<{ env: Record<string, string> } & AsyncDisposable> {
-  if (serverUrl()) {
-    const db = await freshDb({ migrated: false });
-    await db.close(); // the child processes open their own connections; the database stays
-    return {
-      env: { DATABASE_URL: db.url! },
-      [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
-    };
-  }
-  const dir = await tempDir();
-  return { env: { DATA_DIR: dir.path }, [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose]() };
-}
-
 Deno.test("migrate: applies once, then nothing; --status lists applied migrations", async () => {
-  await using target = await migrateEnv();
+  await using target = await processDb();
   await using cwd = await tempDir();
   const migrations = [...Deno.readDirSync(new URL("../../migrations/", import.meta.url))]
     .map((e) => e.name).filter((n) => n.endsWith(".sql")).sort();
@@ -300,7 +287,7 @@ Deno.test({
   name: "migrate: two processes at once both succeed and apply each migration once",
   ignore: !serverUrl(),
   async fn() {
-    await using target = await migrateEnv();
+    await using target = await processDb();
     await using cwd = await tempDir();
     const [a, b] = await Promise.all([
       runSoulbot(["migrate"], target.env, cwd.path),

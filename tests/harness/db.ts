@@ -72,3 +72,24 @@ async function serverDb(url: string, migrated: boolean): Promise<TestDb> {
   };
   return Object.assign(db, { url: dbUrl.href, [Symbol.asyncDispose]: dispose });
 }
+
+/**
+ * An empty database for child processes (`soulbot ...`), as the environment that points them at
+ * it: a server database (not migrated; the processes open their own connections) or a temporary
+ * embedded data directory. Disposing of it drops the database or removes the directory.
+ */
+export async function processDb(): Promise<{ env: Record<string, string> } & AsyncDisposable> {
+  if (serverUrl()) {
+    const db = await freshDb({ migrated: false });
+    await db.close();
+    return {
+      env: { DATABASE_URL: db.url! },
+      [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+    };
+  }
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_data_" });
+  return {
+    env: { DATA_DIR: dir },
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
