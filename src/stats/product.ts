@@ -261,15 +261,19 @@ export async function userCounts(db: Queryable, period: Period): Promise<Users> 
   return { new: row?.new_users ?? 0, active: row?.active ?? 0 };
 }
 
-/** Everything above for one period; `today` (Moscow date) decides which retention days are over. */
+/**
+ * Everything above for one period; `today` (Moscow date) decides which retention days are over.
+ * Retention covers the cohorts registered in `cohorts` (default: the period itself).
+ */
 export async function productStats(
   db: Queryable,
   period: Period,
   today: string,
+  cohorts: Period = period,
 ): Promise<ProductStats> {
   const [users, ret, sess, quizzes, features, cost] = await Promise.all([
     userCounts(db, period),
-    retention(db, period, today),
+    retention(db, cohorts, today),
     sessions(db, period),
     quizCompletion(db, period),
     featureUsage(db, period),

@@ -3,7 +3,7 @@
 
 import type { Queryable } from "../db/db.ts";
 import { statDate } from "./daily.ts";
-import { type Period, type ProductStats, productStats, type Rate, retention } from "./product.ts";
+import { type Period, type ProductStats, productStats, type Rate } from "./product.ts";
 import { type TechnicalStats, technicalStats } from "./technical.ts";
 
 export interface Report {
@@ -41,16 +41,15 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   // How much of the period has passed, for rates per second.
   const end = Math.min(now.getTime(), moscowMidnight(addDays(to, 1)));
   const elapsed = Math.max(0, end - moscowMidnight(period.from)) / 1000;
-  const [product, cohorts, technical] = await Promise.all([
-    productStats(db, period, today),
-    retention(db, { from: addDays(period.from, -30), to: period.to }, today),
+  const [product, technical] = await Promise.all([
+    productStats(db, period, today, { from: addDays(period.from, -30), to: period.to }),
     technicalStats(db, period, elapsed),
   ]);
   return {
     generatedAt: now.toISOString(),
     days,
     period,
-    product: { ...product, retention: cohorts },
+    product,
     technical,
   };
 }
