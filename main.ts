@@ -78,6 +78,7 @@ if (import.meta.main) {
     out: write(Deno.stdout),
     err: write(Deno.stderr),
     shutdown: shutdownSignal(),
+    stdin: () => Deno.stdin.readable,
   });
   Deno.exit(code);
 }

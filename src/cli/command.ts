@@ -11,6 +11,8 @@ export interface CliIo {
   err(line: string): void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   shutdown: Promise<string>;
+  /** Standard input, for commands that read it (opened only when asked for). */
+  stdin?: () => ReadableStream<Uint8Array>;
 }
 
 export interface Command {

@@ -46,6 +46,11 @@ export const COMMANDS: readonly Entry[] = [
     load: async () => (await import("./check_config.ts")).command,
   },
   {
+    name: "safety-check",
+    summary: "crisis triage of JSON lines on stdin (--offline: the analyser alone)",
+    load: async () => (await import("./safety_check.ts")).command,
+  },
+  {
     name: "stats",
     summary: "technical and product metrics report (--days N, --json)",
     load: async () => (await import("./stats.ts")).command,

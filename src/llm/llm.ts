@@ -41,8 +41,8 @@ export interface Llm {
   complete(req: CompletionRequest): Promise<CompletionResult>;
   /** One vector per input string, in order. */
   embed(req: EmbeddingRequest): Promise<number[][]>;
-  /** Whether the moderation model flags the text as self-harm (any self-harm category). */
-  selfHarm(req: { model: string; text: string; signal?: AbortSignal }): Promise<boolean>;
+  /** The moderation model's categories flagged for the text ("self-harm/intent", "violence", ...). */
+  moderate(req: { model: string; text: string; signal?: AbortSignal }): Promise<string[]>;
 }
 
 /** The model could not answer (after the bounded retries): timeout, 429 or 5xx, network. */

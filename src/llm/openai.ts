@@ -55,15 +55,17 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
         throw translateError(err, req.signal, opts.timeoutMs);
       }
     },
-    async selfHarm(req) {
+    async moderate(req) {
       try {
         const res = await client.moderations.create(
           { model: req.model, input: req.text },
           { signal: req.signal, maxRetries: 0 },
         );
-        return res.results.some((r) =>
-          Object.entries(r.categories).some(([k, v]) => k.startsWith("self-harm") && v === true)
-        );
+        const flagged = new Set<string>();
+        for (const r of res.results) {
+          for (const [k, v] of Object.entries(r.categories)) if (v === true) flagged.add(k);
+        }
+        return [...flagged];
       } catch (err) {
         throw translateError(err, req.signal, opts.timeoutMs);
       }

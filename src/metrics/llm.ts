@@ -33,6 +33,6 @@ export function meteredLlm(llm: Llm, metrics: Metrics, prices: PriceTable): Llm 
       return result;
     },
     embed: (req) => call(req.model, "embedding", () => llm.embed(req)),
-    selfHarm: (req) => call(req.model, "moderation", () => llm.selfHarm(req)),
+    moderate: (req) => call(req.model, "moderation", () => llm.moderate(req)),
   };
 }

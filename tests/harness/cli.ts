@@ -20,18 +20,29 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Runs soulbot to the end; `input` is written to its standard input. */
 export async function runSoulbot(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
+  input?: string,
 ): Promise<RunResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN, ...args],
     env: childEnv(env),
     clearEnv: true,
     cwd: cwd ?? ROOT,
-    stdin: "null",
-  }).output();
+    stdin: input === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = child.output(); // read while writing, so that no pipe fills up
+  if (input !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(input));
+    await writer.close();
+  }
+  const out = await output;
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

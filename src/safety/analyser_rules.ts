@@ -1,0 +1,262 @@
+// The crisis analyser's rules: which word classes of safety/lexicon.json, found together in one
+// sentence, make which signal at which tier, and which context may lower it.
+
+export type RuleTier = "acute" | "concern" | "raise";
+
+export interface Rule {
+  signal: string;
+  /** "raise": counts only when the message, or the recent ones, already show risk. */
+  tier: RuleTier;
+  /** Classes that must all occur in one sentence. */
+  parts: readonly string[];
+  /** Most words allowed between two parts (default 3). */
+  window?: number;
+  /** The parts must be in one clause, no comma between (default: when the window is at most 4). */
+  clause?: boolean;
+  /** The parts occur in the order given. */
+  ordered?: boolean;
+  /** The parts share a token (a 1st-person verb form inside a method word). */
+  sameToken?: boolean;
+  /** At least one of these classes occurs in the sentence. */
+  withAny?: readonly string[];
+  /** At least one of these classes occurs somewhere in the message. */
+  inMessage?: readonly string[];
+  /** None of these classes occurs in the sentence (another rule covers the case). */
+  unless?: readonly string[];
+  /** A negation right before a part cancels the hit (default true). */
+  negatable?: boolean;
+  /** Present danger: only a dream, fiction or news frame makes it unreal; nothing lowers it. */
+  imminent?: boolean;
+  /** With a clearly past time in the sentence this is past history, not present danger. */
+  pastIsHistory?: boolean;
+  /** A scene that, in the dream chat, reads as the dream itself unless the text shows the present. */
+  narrative?: boolean;
+  /** Violence against the writer. */
+  violence?: boolean;
+  /** About the writer whatever the subject words say. */
+  self?: boolean;
+  /** A wish or plan that "sometimes" or "I won't do anything" turns into concern. */
+  hedgeable?: boolean;
+  /** A sign that a joke makes harmless (hopelessness, ambiguous words, violence talk). */
+  weak?: boolean;
+  /** Biographical: not unreal inside a dream report; "before": only a dream word earlier in the
+   * same sentence makes it unreal ("снилось, что я прощаюсь со всеми"). */
+  real?: boolean | "before";
+  /** A "raise" hit about someone else is concern on its own ("друг написал: «прощайте»"). */
+  otherConcern?: boolean;
+  /** Classes that, in the same sentence, make the hit harmless (reported as the frame). */
+  lowerBy?: readonly string[];
+  /** Like lowerBy, anywhere in the message. */
+  lowerByMessage?: readonly string[];
+}
+
+type Options = Omit<Rule, "signal" | "tier" | "parts">;
+
+function rule(signal: string, tier: RuleTier, parts: string[], opts: Options = {}): Rule {
+  return { signal, tier, parts, ...opts };
+}
+
+const WISH: Options = { hedgeable: true };
+const METHOD: Options = { hedgeable: true, unless: ["cond"], lowerBy: ["sport"] };
+const DANGER: Options = { imminent: true, narrative: true, pastIsHistory: true };
+const HARM: Options = { narrative: true, lowerBy: ["accident", "medical"] };
+const ATTACK: Options = { violence: true, self: true, narrative: true, weak: true };
+const JUMP: Options = { ...DANGER, otherConcern: true, lowerBy: ["sport"] };
+
+export const RULES: readonly Rule[] = [
+  // Intent and plans to die by suicide.
+  rule("intent", "acute", ["want", "die"], { ...WISH, window: 2 }),
+  rule("intent", "acute", ["plan", "die"], { ...WISH, window: 2 }),
+  rule("intent", "acute", ["want", "end_life"], WISH),
+  rule("intent", "acute", ["plan", "end_life"], WISH),
+  rule("intent", "acute", ["think", "end_life"], WISH),
+  rule("intent", "acute", ["end_life", "verb3"], { sameToken: true }),
+  rule("intent", "acute", ["self_future"], { ...WISH, narrative: true }),
+  rule("intent", "acute", ["suicidal_self"], WISH),
+  rule("intent", "acute", ["think", "suicide_word"], WISH),
+  rule("intent", "acute", ["want", "suicide_word"], WISH),
+  rule("intent", "acute", ["plan", "suicide_word"], WISH),
+  rule("intent", "acute", ["suicide_word", "way_out"], WISH),
+  rule("intent", "acute", ["end_life", "way_out"], WISH),
+  rule("intent", "acute", ["die", "way_out"], WISH),
+  rule("intent", "acute", ["death_noun", "way_out"], WISH),
+  rule("intent", "acute", ["die_fut", "swear"], { window: 1 }),
+  // A time word makes a plan present.
+  rule("intent", "acute", ["die_fut", "now"], { clause: true }),
+  rule("intent", "acute", ["end_all", "now"], { clause: true, window: 4 }),
+  rule("intent", "acute", ["end_all", "when"], { window: 4 }),
+  rule("intent", "acute", ["decide", "end_all"], WISH),
+  rule("intent", "acute", ["end_life", "now"], {
+    clause: true,
+    window: 4,
+    unless: ["end_life_past"],
+  }),
+  rule("intent", "acute", ["end_life", "when"], { window: 4, unless: ["end_life_past"] }),
+  rule("intent", "acute", ["suicide_word", "now"], { clause: true }),
+  rule("farewell", "acute", ["gone", "now"], { clause: true, window: 4 }),
+  rule("farewell", "acute", ["gone", "when"], { window: 4 }),
+  // Slang is unambiguous enough on its own.
+  rule("slang", "acute", ["slang"], { ...WISH, narrative: true }),
+  // A method: looked for, wished, planned, thought of, now, or in the 1st-person future.
+  rule("method", "acute", ["way_to_die"], WISH),
+  rule("method", "acute", ["howto", "die"], { window: 1, ordered: true }),
+  rule("method", "acute", ["howto", "end_life"], { window: 1, ordered: true }),
+  rule("method", "acute", ["howto", "suicide_word"], { window: 0, ordered: true }),
+  rule("method", "acute", ["howto", "method"], { window: 1, ordered: true }),
+  rule("method", "acute", ["want", "method"], METHOD),
+  rule("method", "acute", ["plan", "method"], METHOD),
+  rule("method", "acute", ["think", "method"], METHOD),
+  rule("method", "acute", ["now", "method"], { ...METHOD, clause: true }),
+  rule("method", "acute", ["method", "verb1"], { ...METHOD, unless: [], sameToken: true }),
+  rule("method", "acute", ["method", "verb3"], { sameToken: true }),
+  rule("passive", "concern", ["method", "cond"], { window: 1 }),
+  rule("method", "concern", ["lethal", "pills"], { window: 4 }),
+  rule("method", "concern", ["firearm", "think"], { window: 8 }),
+  // Imminent danger: pills taken, a dangerous place, means prepared or in hand.
+  rule("overdose", "acute", ["overdose_past"], DANGER),
+  rule("overdose", "acute", ["swallow_past", "pills", "alcohol_mix"], { ...DANGER, window: 6 }),
+  rule("imminent", "acute", ["place_strong"], DANGER),
+  rule("imminent", "acute", ["place_weak", "stance", "now"], {
+    ...DANGER,
+    window: 5,
+    clause: true,
+  }),
+  rule("imminent", "acute", ["place_high", "look_down", "stance"], { ...DANGER, window: 6 }),
+  rule("imminent", "acute", ["means_body"], DANGER),
+  rule("imminent", "acute", ["garage", "exhaust"], { ...DANGER, window: 10 }),
+  rule("imminent", "acute", ["means", "prepared"], { ...DANGER, clause: false }),
+  rule("imminent", "acute", ["means", "at_hand", "now"], { ...DANGER, window: 5, clause: true }),
+  rule("imminent", "acute", ["means_with", "now"], { ...DANGER, window: 5, clause: true }),
+  rule("imminent", "acute", ["firearm", "holding"], { ...DANGER, window: 12 }),
+  rule("imminent", "acute", ["holding"], {
+    ...DANGER,
+    inMessage: ["firearm"],
+    withAny: ["now", "prepared"],
+  }),
+  rule("imminent", "acute", ["prepared"], { ...DANGER, inMessage: ["firearm"] }),
+  // Weaker signs of the same: acute only next to other risk (here or in the recent messages).
+  rule("imminent", "raise", ["place_weak"], { ...DANGER, otherConcern: true }),
+  rule("imminent", "raise", ["means", "at_hand"], { ...DANGER, lowerBy: ["medical", "accident"] }),
+  rule("imminent", "raise", ["firearm", "at_hand"], { ...DANGER, window: 10 }),
+  rule("imminent", "raise", ["means_with"], DANGER),
+  rule("overdose", "raise", ["swallow_past", "pills", "minutes_ago"], {
+    ...DANGER,
+    window: 4,
+    lowerBy: ["medical"],
+  }),
+  rule("imminent", "raise", ["jump_bare", "want"], JUMP),
+  rule("imminent", "raise", ["jump_bare", "plan"], JUMP),
+  rule("imminent", "raise", ["jump_bare", "now"], { ...JUMP, clause: true }),
+  rule("imminent", "raise", ["jump_bare", "verb1"], { ...JUMP, sameToken: true }),
+  rule("imminent", "raise", ["jump_bare", "verb3"], { ...JUMP, sameToken: true }),
+  rule("imminent", "raise", ["do_it", "now"], { ...DANGER, clause: true, window: 4 }),
+  rule("imminent", "raise", ["now_alone"], { imminent: true }),
+  rule("imminent", "raise", ["do_it", "when"], { window: 4 }),
+  rule("intent", "raise", ["think", "do_it"], { window: 2 }),
+  rule("intent", "raise", ["plan_strong"]),
+  // Farewells and euphemisms.
+  rule("farewell", "acute", ["farewell"], { lowerByMessage: ["declutter"], real: "before" }),
+  rule("farewell", "raise", ["farewell_weak"], {
+    lowerByMessage: ["declutter"],
+    otherConcern: true,
+  }),
+  // Self-harm now or recently.
+  rule("self_harm", "acute", ["cut_verb", "harm_target"], { ...HARM, window: 2 }),
+  rule("self_harm", "acute", ["harm_refl"], { ...HARM, lowerBy: ["accident"] }),
+  rule("self_harm", "acute", ["harm_noun", "fresh"], HARM),
+  rule("self_harm", "acute", ["harm_noun", "again"], HARM),
+  rule("self_harm", "acute", ["harm_body"], { ...HARM, inMessage: ["again"] }),
+  rule("self_harm", "acute", ["harm_word", "self_state"], {
+    ...HARM,
+    window: 2,
+    unless: ["past_attempt"],
+  }),
+  rule("self_harm", "acute", ["harm_word"], {
+    ...HARM,
+    inMessage: ["again"],
+    unless: ["past_attempt"],
+  }),
+  rule("self_harm", "concern", ["harm_word"], { ...HARM, withAny: ["subj_self", "verb1"] }),
+  rule("self_harm", "concern", ["harm_body"], HARM),
+  rule("self_harm", "concern", ["harm_noun"], { ...HARM, withAny: ["subj_other"] }),
+  // Violence against the writer, now or threatened.
+  rule("violence", "acute", ["attack", "me"], ATTACK),
+  rule("violence", "acute", ["attack_past", "me", "again"], { ...ATTACK, window: 4 }),
+  rule("violence", "acute", ["attack_bare", "again"], ATTACK),
+  rule("violence", "acute", ["attack_bare"], {
+    ...ATTACK,
+    withAny: ["stalk", "threaten", "when", "now"],
+  }),
+  rule("violence", "acute", ["threat_kill", "aggression"], {
+    ...ATTACK,
+    window: 6,
+    unless: ["end_life"],
+  }),
+  rule("violence", "acute", ["threaten", "threat_kill"], {
+    ...ATTACK,
+    window: 4,
+    unless: ["end_life"],
+  }),
+  rule("violence", "acute", ["threat_kill", "self_mark"], {
+    ...ATTACK,
+    withAny: ["threaten", "aggression", "fear"],
+    unless: ["end_life"],
+  }),
+  rule("violence", "acute", ["threaten", "weapon"], { ...ATTACK, window: 2 }),
+  rule("violence", "acute", ["aggression", "weapon"], { ...ATTACK, withAny: ["abuser"] }),
+  rule("violence", "acute", ["stalk"], {
+    ...ATTACK,
+    inMessage: ["fear", "aggression", "threaten"],
+  }),
+  rule("violence", "acute", ["break_in"], ATTACK),
+  rule("violence", "acute", ["danger"], ATTACK),
+  rule("violence", "concern", ["attack_past", "me"], { ...ATTACK, window: 4 }),
+  // Concern: passive wishes, hopelessness, ambiguous words, past attempts, the suicide word.
+  rule("passive", "concern", ["passive"]),
+  rule("passive", "concern", ["think", "death_noun"], { window: 2 }),
+  rule("hopeless", "concern", ["hopeless"], { weak: true }),
+  rule("ambiguous", "concern", ["ambiguous"], { weak: true }),
+  rule("ambiguous", "concern", ["end_all"], { weak: true }),
+  rule("ambiguous", "concern", ["gone"], { weak: true }),
+  rule("ambiguous", "concern", ["omen"], { real: true }),
+  rule("suicide_word", "concern", ["suicide_word"], { withAny: ["subj_self", "verb1"] }),
+  rule("suicide_word", "concern", ["end_life"], { unless: ["end_life_past"] }),
+  rule("past", "concern", ["past_attempt"], { real: true, negatable: false }),
+  rule("past", "concern", ["attempt_bare"], { real: true, withAny: ["past_time"] }),
+];
+
+/** Classes the analysis reads besides the rules' own. */
+export const FRAME_CLASSES = [
+  "neg",
+  "hedge",
+  "reassure",
+  "dream",
+  "fiction",
+  "news",
+  "study",
+  "joke",
+  "serious",
+  "wake",
+  "past_time",
+  "recent_time",
+  "minutes_ago",
+  "now",
+  "subj_self",
+  "subj_other",
+  "subj_thing",
+  "self_mark",
+  "speech",
+  "verb1",
+  "verb3",
+] as const;
+
+/** Every class the rules and frames read (all must exist in the lexicon). */
+export function ruleClasses(rules: readonly Rule[] = RULES): string[] {
+  const names = new Set<string>(FRAME_CLASSES);
+  for (const r of rules) {
+    for (const list of [r.parts, r.lowerBy, r.lowerByMessage, r.unless, r.withAny, r.inMessage]) {
+      for (const p of list ?? []) names.add(p);
+    }
+  }
+  return [...names];
+}
