@@ -13,7 +13,9 @@ COPY main.ts ./
 COPY src ./src
 COPY migrations ./migrations
 COPY quizzes ./quizzes
-RUN deno compile -A --frozen --include migrations --include quizzes --output /out/soulbot main.ts \
+COPY safety ./safety
+RUN deno compile -A --frozen --include migrations --include quizzes --include safety \
+    --output /out/soulbot main.ts \
  && /out/soulbot --help >/dev/null
 
 FROM debian:bookworm-slim

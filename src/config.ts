@@ -41,8 +41,12 @@ export interface Config {
     readonly model: string;
     readonly analysisModel: string;
     readonly embeddingModel: string;
-    /** Moderation model for the crisis gate; undefined: the word patterns alone. */
+    /** Moderation model for the crisis gate; undefined: no moderation layer. */
     readonly moderationModel?: string;
+    /** The triage judge's model (structured output); undefined: no judge layer. */
+    readonly safetyModel?: string;
+    /** How long moderation and the judge may take together before the analyser decides alone. */
+    readonly safetyTimeoutMs: number;
     readonly timeoutMs: number;
     readonly maxRetries: number;
     /** USD per 1M input/output tokens by model: the defaults with OPENAI_PRICES over them. */
@@ -141,7 +145,7 @@ export function configSummary(config: Config): string[] {
     `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}; ` +
     `ADMIN_CHAT_ID: ${config.adminChatId ?? "not set"}; moderation: ${
       openai.moderationModel ?? "off"
-    }`,
+    }; safety judge: ${openai.safetyModel ?? "off"} (${openai.safetyTimeoutMs} ms)`,
     `LOG: level ${config.log.level}, format ${config.log.format}`,
     `BACKUP_DIR: ${config.backupDir}`,
   ];
@@ -183,6 +187,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     OPENAI_ANALYSIS_MODEL: field((v) => v ?? "gpt-4o"),
     OPENAI_EMBEDDING_MODEL: field((v) => v ?? "text-embedding-3-small"),
     OPENAI_MODERATION_MODEL: field((v) => v === "off" ? undefined : v ?? "omni-moderation-latest"),
+    OPENAI_SAFETY_MODEL: field((v) => v === "off" ? undefined : v ?? "gpt-4.1-nano"),
+    SAFETY_TIMEOUT_MS: field(int("SAFETY_TIMEOUT_MS", 1500, 100, 30_000, "milliseconds")),
     ADMIN_CHAT_ID: field(chatId),
     OPENAI_TIMEOUT_MS: field(int("OPENAI_TIMEOUT_MS", 30_000, 1, 3_600_000, "milliseconds")),
     OPENAI_MAX_RETRIES: field(int("OPENAI_MAX_RETRIES", 2, 0, 10, "retries after a failure")),
@@ -257,6 +263,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         analysisModel: c.OPENAI_ANALYSIS_MODEL,
         embeddingModel: c.OPENAI_EMBEDDING_MODEL,
         moderationModel: c.OPENAI_MODERATION_MODEL,
+        safetyModel: c.OPENAI_SAFETY_MODEL,
+        safetyTimeoutMs: c.SAFETY_TIMEOUT_MS,
         timeoutMs: c.OPENAI_TIMEOUT_MS,
         maxRetries: c.OPENAI_MAX_RETRIES,
         prices: c.OPENAI_PRICES,

@@ -43,6 +43,8 @@ Deno.test("an empty environment gives the defaults", () => {
       analysisModel: "gpt-4o",
       embeddingModel: "text-embedding-3-small",
       moderationModel: "omni-moderation-latest",
+      safetyModel: "gpt-4.1-nano",
+      safetyTimeoutMs: 1500,
       timeoutMs: 30000,
       maxRetries: 2,
       prices: DEFAULT_PRICES,
@@ -475,5 +477,20 @@ Deno.test("payment settings: bad plans, addresses and emails are reported with t
       ) assert.ok(err.message.includes(name), `${name} in ${err.message}`);
       return true;
     },
+  );
+});
+
+Deno.test("the triage judge and its time limit: a model, off, or a bad limit named", () => {
+  const off = loadConfig({ OPENAI_SAFETY_MODEL: "off", SAFETY_TIMEOUT_MS: "800" });
+  assert.equal(off.openai.safetyModel, undefined);
+  assert.equal(off.openai.safetyTimeoutMs, 800);
+  assert.equal(
+    loadConfig({ OPENAI_SAFETY_MODEL: "gpt-4o-mini" }).openai.safetyModel,
+    "gpt-4o-mini",
+  );
+  assert.throws(
+    () => loadConfig({ SAFETY_TIMEOUT_MS: "soon" }),
+    (err: unknown) =>
+      err instanceof ConfigError && err.problems.some((p) => p.startsWith("SAFETY_TIMEOUT_MS")),
   );
 });

@@ -6,7 +6,8 @@
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { BotContext } from "./context.ts";
 import { streamingReply } from "./stream_reply.ts";
-import { type Assistant, composePrompt } from "../llm/prompts.ts";
+import { type Assistant, type Care, composePrompt } from "../llm/prompts.ts";
+import { mainNumber } from "../safety/helplines.ts";
 import { LlmUnavailableError } from "../llm/llm.ts";
 import { limitParagraphs } from "../llm/format.ts";
 import { costUsd } from "../llm/pricing.ts";
@@ -29,6 +30,7 @@ export async function answer(
   assistant: Assistant,
   messageId: number,
   text: string,
+  care?: Care,
 ) {
   const { db, llm, ai, flags, analysis, now, metrics } = ctx.services;
   const user = ctx.user;
@@ -52,6 +54,7 @@ export async function answer(
       history: await recentTurns(db, user.id, assistant, messageId),
       message: text,
       budget: ai.promptTokenBudget,
+      care: care && { kind: care, helpline: mainNumber(ctx.services.helplines) },
     });
     const result = await llm.complete({
       api,
@@ -94,6 +97,7 @@ export async function answer(
       first_text_ms: reply.firstTextMs,
       total_ms: totalMs,
       patterns: patterns.length,
+      care,
     });
     analysis.afterAnswer(user.id, assistant, messageId);
   } catch (err) {

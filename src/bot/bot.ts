@@ -11,10 +11,11 @@
 //   8. answer leftovers — every callback query is answered, whatever happens below
 //   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
-//  11. onboarding, help — /start and the steps; /help works before consent
+//  11. onboarding, help, sos — /start and the steps; /help and /sos work before consent, and a
+//                         crisis typed before consent gets help (offline analyser, nothing stored)
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — menu, profiles, style settings, chats, quizzes, subscription, admin
-//                         (/grant, /revoke, /admin)
+//  13. features         — crisis mode and the safety plan, privacy, menu, profiles, style
+//                         settings, chats, quizzes, subscription, admin (/grant, /revoke, /admin)
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -44,6 +45,8 @@ import { subscriptionFeature } from "./features/subscription.ts";
 import { adminFeature } from "./features/admin.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { safetyFeature } from "./features/safety.ts";
+import { preConsentTriage, sosFeature } from "./features/sos.ts";
+import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
 import { rateLimit } from "./rate_limit.ts";
 import { telegramMetrics } from "../metrics/telegram.ts";
@@ -107,9 +110,9 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(answerLeftoverCallbacks);
   bot.use(blockTracking());
   bot.use(loadUser);
-  bot.use(onboardingFeature(), helpFeature());
+  bot.use(preConsentTriage, onboardingFeature(), helpFeature(), sosFeature());
   bot.use(requireConsent);
-  bot.use(safetyFeature(), privacyFeature());
+  bot.use(safetyFeature(), safetyPlanFeature(), privacyFeature());
   bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
   bot.use(chatFeature(), quizFeature());
   bot.use(subscriptionFeature(), adminFeature(), adminStatsFeature());

@@ -11,6 +11,8 @@ export const BOT_COMMANDS: ReadonlyArray<{ command: string; description: string 
   { command: "settings", description: "Стиль ответов" },
   { command: "subscription", description: "Подписка" },
   { command: "deletecontext", description: "Забыть текущий разговор" },
+  { command: "sos", description: "Мне тяжело: упражнения и телефоны помощи" },
+  { command: "plan", description: "Мой план безопасности" },
   { command: "help", description: "Помощь и контакты поддержки" },
   { command: "export_my_data", description: "Скачать мои данные" },
   { command: "delete_me", description: "Удалить мои данные" },

@@ -15,6 +15,7 @@ import type { DraftSupport } from "./stream_reply.ts";
 import type { Analyzer } from "../patterns/analysis.ts";
 import type { Payments } from "../payments/service.ts";
 import type { Safety } from "../safety/gate.ts";
+import type { Helplines } from "../safety/helplines.ts";
 import type { Pseudonym } from "../log_ids.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 
@@ -26,16 +27,18 @@ export type OnboardingStep = "consent" | "name" | "age" | "gender";
  */
 export interface SessionData {
   /** The flow the chat is in; undefined means no flow (menus are stateless). */
-  flow?: "onboarding" | "chat" | "quiz";
+  flow?: "onboarding" | "chat" | "quiz" | "plan";
   /** In a quiz: the quiz_sessions row being answered. */
   quizId?: number;
   /** In a chat: which assistant answers. */
   assistant?: Assistant;
   step?: OnboardingStep;
-  /** Onboarding re-run from the profile ("edit info"): ends at the profile card. */
+  /** A flow re-run to change one thing (onboarding from the profile, one plan step): ends at its card. */
   edit?: boolean;
   /** The message showing the flow's current screen, to tell a double tap from a stale button. */
   screen?: number;
+  /** Building the safety plan: the step being written; `edit` returns to the plan after it. */
+  planStep?: number;
   /** A quiz category from a deep link, shown once onboarding is done. */
   pendingQuiz?: QuizCategory;
 }
@@ -71,6 +74,8 @@ export interface BotServices {
   /** Telegram user ids allowed to use admin commands (ADMIN_IDS). */
   adminIds: readonly number[];
   safety: Safety;
+  /** Help lines (safety/helplines.json) for every crisis text. */
+  helplines: Helplines;
   /** ADMIN_CHAT_ID: where crisis alerts (without message text) go, if set. */
   alertChatId?: number;
   pseudonym: Pseudonym;

@@ -18,7 +18,7 @@ export async function saveUserMessage(
   assistant: Assistant,
   content: string,
   now: Date,
-  status: "pending" | "held" = "pending",
+  status: "pending" | "held" | "crisis" = "pending",
 ): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO conversation_history (user_id, assistant, role, content, status, created_at)
@@ -28,7 +28,10 @@ export async function saveUserMessage(
   return row!.id;
 }
 
-/** Earlier turns before message `beforeId`, oldest first (at most `limit` rows). */
+/**
+ * Earlier turns before message `beforeId`, oldest first (at most `limit` rows). Messages judged
+ * acute are never shown to the model.
+ */
 export async function recentTurns(
   db: Queryable,
   userId: number,
@@ -38,7 +41,7 @@ export async function recentTurns(
 ): Promise<ChatMessage[]> {
   const rows = await db.query<{ role: "user" | "assistant"; content: string }>(
     `SELECT role, content FROM conversation_history
-     WHERE user_id = $1 AND assistant = $2 AND id < $3
+     WHERE user_id = $1 AND assistant = $2 AND id < $3 AND status <> 'crisis'
      ORDER BY id DESC LIMIT $4`,
     [userId, assistant, beforeId, limit],
   );
@@ -95,7 +98,7 @@ export async function claimMessage(
   db: Queryable,
   id: number,
   userId: number,
-  from: "failed" | "held",
+  from: "failed" | "held" | "crisis",
 ) {
   const [row] = await db.query<{ assistant: Assistant; content: string }>(
     `UPDATE conversation_history SET status = 'pending'
@@ -104,6 +107,23 @@ export async function claimMessage(
     [id, userId, from],
   );
   return row;
+}
+
+/** The user's last few messages in an assistant chat since `since`, oldest first (triage). */
+export async function recentUserTexts(
+  db: Queryable,
+  userId: number,
+  assistant: Assistant,
+  since: Date,
+  limit = 3,
+): Promise<string[]> {
+  const rows = await db.query<{ content: string }>(
+    `SELECT content FROM conversation_history
+     WHERE user_id = $1 AND assistant = $2 AND role = 'user' AND created_at >= $3
+     ORDER BY id DESC LIMIT $4`,
+    [userId, assistant, since, limit],
+  );
+  return rows.map((r) => r.content).reverse();
 }
 
 /** The newest message kept after the free limit, if any. */

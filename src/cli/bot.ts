@@ -21,8 +21,7 @@ import { isEnabled } from "../flags.ts";
 import { createAnalyzer } from "../patterns/analysis.ts";
 import { pseudonymiser } from "../log_ids.ts";
 import { paymentsFromConfig } from "../payments/setup.ts";
-import { createSafety } from "../safety/gate.ts";
-import { loadPatterns } from "../safety/detector.ts";
+import { setUpSafety } from "../safety/setup.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { meteredDb } from "../metrics/db.ts";
 import { meteredLlm } from "../metrics/llm.ts";
@@ -53,8 +52,6 @@ const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 const ANALYSIS_GRACE_MS = 15_000;
 const EXPIRE_EVERY_MS = 5 * 60 * 1000;
 const FLUSH_METRICS_EVERY_MS = 60 * 1000;
-/** The moderation check never holds an answer back for longer than this. */
-const MODERATION_TIMEOUT_MS = 1500;
 
 /** Pattern analyses still running at a stop get a bounded time to finish (they retry later). */
 async function finishAnalyses(idle: Promise<void>, log: Logger) {
@@ -176,11 +173,11 @@ export const command: Command = {
         payments,
         limits: { freeDailyMessages: config.subscription.freeDailyMessages },
         adminIds: config.adminIds,
-        safety: createSafety({
-          patterns: await loadPatterns(),
+        ...await setUpSafety({
           llm,
           moderationModel: config.openai.moderationModel,
-          timeoutMs: MODERATION_TIMEOUT_MS,
+          safetyModel: config.openai.safetyModel,
+          timeoutMs: config.openai.safetyTimeoutMs,
           log,
         }),
         alertChatId: config.adminChatId,

@@ -9,6 +9,12 @@ import { type Gender, GENDER_NAMES } from "../users/users.ts";
 
 export type Assistant = "helper" | "soulsleep";
 
+/**
+ * How carefully to answer, decided by the safety triage: a message of concern about the writer,
+ * about another person in crisis, or any message in the 24 hours after a crisis.
+ */
+export type Care = "concern" | "other" | "gentle";
+
 export interface PromptInput {
   assistant: Assistant;
   style: Style;
@@ -21,6 +27,8 @@ export interface PromptInput {
   message: string;
   /** Upper bound of the whole prompt, in tokens. */
   budget: number;
+  /** The safety triage's instruction, if any, with the help line to mention. */
+  care?: { kind: Care; helpline: string };
 }
 
 export interface Prompt {
@@ -72,6 +80,28 @@ const SAFETY = "Правила: ты ИИ, а не психолог и не вр
   "круглосуточно) или 112. Не выдумывай факты о человеке. Форматирование: Telegram; можно " +
   "выделять **жирным** и делать короткие списки, без заголовков и таблиц.";
 
+const CARE: Record<Care, (line: string) => string> = {
+  concern: (line) =>
+    "Важно (это важнее стиля): человеку сейчас тяжело — в сообщении есть отчаяние, " +
+    "безнадёжность или мысли о смерти. Отвечай бережно и тепло: без иронии и шуток, без " +
+    "коучинговых заданий и призывов действовать, не спорь и не обесценивай. Признай чувства, " +
+    "мягко спроси, как человек сейчас и есть ли рядом кто-то, кому можно написать. Один раз " +
+    `упомяни, что можно позвонить на телефон доверия ${line} (бесплатно). Никогда не описывай ` +
+    "способы причинить себе вред.",
+  other: (line) =>
+    "Важно (это важнее стиля): человек рассказывает о другом человеке, которому может грозить " +
+    "опасность. Отвечай серьёзно и тепло, без иронии и шуток. Помоги понять, как поддержать: " +
+    "быть рядом и выслушать без осуждения, прямо и спокойно спросить о мыслях о самоубийстве, " +
+    "не оставлять одного, если опасность близко, убрать опасные предметы, вместе обратиться за " +
+    "помощью. Один раз скажи, что при угрозе жизни прямо сейчас нужно звонить 112, а " +
+    `посоветоваться можно по телефону доверия ${line}. Напомни, что пишущему тоже нужна поддержка.`,
+  gentle: (line) =>
+    "Важно (это важнее стиля): недавно человек пережил очень тяжёлый момент. Говори особенно " +
+    "бережно: тепло и спокойно, без иронии и шуток, без давления, заданий и коучинговых " +
+    "призывов. Если разговор снова касается мыслей о смерти, мягко напомни о телефоне доверия " +
+    `${line}.`,
+};
+
 const QUOTE_RULE = "Если цитируешь человека, цитируй дословно и только из этих его сообщений:";
 const QUOTED_MESSAGES = 3;
 const QUOTE_CHARS = 300;
@@ -106,6 +136,7 @@ export function systemPrompt(input: PromptInput): string {
     ROLES[input.assistant],
     `Стиль ответа (важнее всего): ${TONES[style.tone]} ${PERSONALITIES[style.personality]} ` +
     LENGTHS[style.length].rule,
+    input.care ? CARE[input.care.kind](input.care.helpline) : undefined,
     aboutUser(input.user),
     input.patterns?.length
       ? `Замеченные закономерности (упоминай не больше одной и только если она к месту):\n` +

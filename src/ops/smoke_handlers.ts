@@ -14,8 +14,7 @@ import { DEFAULT_PRICES } from "../llm/pricing.ts";
 import { createAnalyzer } from "../patterns/analysis.ts";
 import { createPayments } from "../payments/service.ts";
 import { DEFAULT_PLANS, parsePlans } from "../payments/plans.ts";
-import { createSafety } from "../safety/gate.ts";
-import { loadPatterns } from "../safety/detector.ts";
+import { setUpSafety } from "../safety/setup.ts";
 import type { QuizBank } from "../quiz/content.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
 import { createMetrics } from "../metrics/metrics.ts";
@@ -47,7 +46,7 @@ const fakeLlm: Llm = {
     });
   },
   embed: (req) => Promise.resolve(req.input.map(() => [1, 0])),
-  selfHarm: () => Promise.resolve(false),
+  moderate: () => Promise.resolve([]),
 };
 
 interface Step {
@@ -92,7 +91,7 @@ export async function smokeHandlers(
       }),
       limits: { freeDailyMessages: 10 },
       adminIds: [],
-      safety: createSafety({ patterns: await loadPatterns(), llm: fakeLlm, timeoutMs: 1000, log }),
+      ...await setUpSafety({ llm: fakeLlm, timeoutMs: 1000, log }),
       pseudonym: () => "smoke",
       metrics: createMetrics("bot"),
       ai: {

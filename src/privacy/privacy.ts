@@ -13,6 +13,7 @@ const USER_TABLES = [
   "user_sessions",
   "payments",
   "safety_events",
+  "safety_plans",
 ] as const;
 
 async function rows(db: Queryable, sql: string, params: unknown[]): Promise<unknown[]> {

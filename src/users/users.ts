@@ -28,6 +28,8 @@ export interface UserRecord {
   consent_version: string | null;
   /** Set while the user is in crisis mode (see src/safety/). */
   crisis_since: Date | null;
+  /** Until then the assistants speak gently and nothing is counted (after a crisis). */
+  gentle_until: Date | null;
 }
 
 export interface TelegramPerson {
@@ -45,7 +47,7 @@ export const AGE_MAX = 100;
 export const NAME_MAX = 32;
 
 const COLUMNS = "id, username, first_name, display_name, age, gender, source, created_at, " +
-  "consent_at, consent_version, onboarded_at, blocked_at, subscription_until, crisis_since";
+  "consent_at, consent_version, onboarded_at, blocked_at, subscription_until, crisis_since, gentle_until";
 
 /** Creates the user on first contact or refreshes their Telegram fields; `inserted` tells which. */
 export async function touchUser(

@@ -27,8 +27,7 @@ import { pseudonymiser } from "../../src/log_ids.ts";
 import { createPayments } from "../../src/payments/service.ts";
 import { createYooKassa } from "../../src/payments/yookassa.ts";
 import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
-import { createSafety } from "../../src/safety/gate.ts";
-import { loadPatterns } from "../../src/safety/detector.ts";
+import { setUpSafety } from "../../src/safety/setup.ts";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { meteredDb } from "../../src/metrics/db.ts";
 import { meteredLlm } from "../../src/metrics/llm.ts";
@@ -60,10 +59,6 @@ export interface TestFlags {
 }
 
 let banks: ReturnType<typeof loadQuizBanks> | undefined;
-let patterns: ReturnType<typeof loadPatterns> | undefined;
-function crisisPatterns() {
-  return patterns ??= loadPatterns();
-}
 function quizBanks() {
   return banks ??= loadQuizBanks();
 }
@@ -88,6 +83,9 @@ export interface TestBotOptions {
   adminIds?: number[];
   /** Moderation model for the crisis gate (off unless a test turns it on). */
   moderationModel?: string;
+  /** The triage judge's model (off unless a test turns it on) and the layers' time limit. */
+  safetyModel?: string;
+  safetyTimeoutMs?: number;
   alertChatId?: number;
   /** Replayed scenarios send updates faster than a person: no limit unless a test sets one. */
   rateLimit?: { limit?: number; windowMs?: number };
@@ -149,11 +147,11 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     payments,
     limits: { freeDailyMessages: opts.freeDailyMessages ?? 10 },
     adminIds: opts.adminIds ?? [],
-    safety: createSafety({
-      patterns: await crisisPatterns(),
+    ...await setUpSafety({
       llm,
       moderationModel: opts.moderationModel,
-      timeoutMs: 1500,
+      safetyModel: opts.safetyModel,
+      timeoutMs: opts.safetyTimeoutMs ?? 1500,
       log,
     }),
     alertChatId: opts.alertChatId,

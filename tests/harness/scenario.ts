@@ -6,18 +6,21 @@
 //                   {"user":"alice","group":"…"}, {"user":"alice","membership":"kicked"},
 //                   {"restart": true} (a new bot process on the same database; its messages
 //                   are numbered from 1001), {"yookassa": "succeeded"} (YooKassa's newest
-//                   payment changes status, as if the user paid on YooKassa's page)
+//                   payment changes status, as if the user paid on YooKassa's page),
+//                   {"advanceHours": 25} (the bot's clock moves on)
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
 //                   sent to OpenAI (path and body), so prompts are reviewed like code
 //   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
 //   config.json   — optional settings of the bot under test: {"flags": {"enableStyleSettings": "off"}}
 //                   (flag values as in the environment: true, false, 25%), "yookassa": true (a
-//                   YooKassa mock), "freeDailyMessages": N
+//                   YooKassa mock), "freeDailyMessages": N, "moderationModel" and
+//                   "safetyModel" (the crisis triage's moderation and judge layers, off by
+//                   default), "safetyTimeoutMs"
 // With UPDATE_GOLDEN=1 expected.json is rewritten instead of compared.
 
 import type { Update } from "grammy/types";
-import { startTestBot, type TestFlags } from "./bot.ts";
+import { startTestBot, TEST_NOW, type TestFlags } from "./bot.ts";
 import type { Metrics } from "../../src/metrics/metrics.ts";
 import type { Queryable } from "../../src/db/db.ts";
 import { updateType } from "../../src/bot/update_log.ts";
@@ -95,6 +98,9 @@ export interface ScenarioConfig {
   freeDailyMessages?: number;
   /** The crisis gate's moderation model (calls go to the OpenAI mock). */
   moderationModel?: string;
+  /** The triage judge's model, and how long moderation and the judge may take. */
+  safetyModel?: string;
+  safetyTimeoutMs?: number;
   openaiTimeoutMs?: number;
   openaiMaxRetries?: number;
   /** Telegram user ids of admins (alice is 100001). */
@@ -132,7 +138,13 @@ export async function replayScenario(
 ): Promise<ScenarioResult> {
   const dir = new URL(`${name}/`, SCENARIOS_DIR);
   const inputs = await readJson<
-    Array<Update | Step | { restart: true } | { yookassa: MockPayment["status"] }>
+    Array<
+      | Update
+      | Step
+      | { restart: true }
+      | { yookassa: MockPayment["status"] }
+      | { advanceHours: number }
+    >
   >(
     new URL("updates.json", dir),
   );
@@ -143,7 +155,11 @@ export async function replayScenario(
   await using openai = await startOpenAiMock();
   openai.script(...script);
   await using yookassa = startYooKassaMock();
+  let clockMs = Date.parse(TEST_NOW);
   const options = {
+    now: () => new Date(clockMs),
+    safetyModel: config.safetyModel,
+    safetyTimeoutMs: config.safetyTimeoutMs,
     yookassaUrl: config.yookassa ? yookassa.apiUrl : undefined,
     freeDailyMessages: config.freeDailyMessages,
     moderationModel: config.moderationModel,
@@ -162,6 +178,11 @@ export async function replayScenario(
   const exchanges: Exchange[] = [];
   const updateTypes: string[] = [];
   for (const input of inputs) {
+    if ("advanceHours" in input) {
+      clockMs += input.advanceHours * 60 * 60 * 1000;
+      exchanges.push({ input, calls: [] });
+      continue;
+    }
     if ("yookassa" in input) {
       const latest = yookassa.latest();
       if (!latest) throw new Error("A yookassa step before any payment was created");

@@ -1,6 +1,7 @@
-// The user's rights and the gate's edges: export everything, delete everything (every table is
-// scanned for the id afterwards), consent asked again when its version changes, incoming spam
-// limited with one notice, and operators alerted about a crisis without its text.
+// The user's rights and the gate's edges: export everything (the safety plan included), delete
+// everything (every table is scanned for the id afterwards), consent asked again when its version
+// changes, incoming spam limited with one notice, and operators alerted about a crisis without
+// its text.
 
 import assert from "node:assert/strict";
 import type { InputFile } from "grammy";
@@ -11,6 +12,7 @@ import type { Queryable } from "../../src/db/db.ts";
 import { PRIVACY } from "../../src/bot/features/privacy.ts";
 import { OB } from "../../src/bot/features/onboarding.ts";
 import { SLOW_DOWN } from "../../src/bot/rate_limit.ts";
+import { savePlanStep } from "../../src/safety/plan.ts";
 
 const SECRET_WORDS = "Моя тайна: боюсь темноты";
 
@@ -53,6 +55,7 @@ Deno.test("/export_my_data sends everything stored; /delete_me removes it from e
     "INSERT INTO user_profiles (user_id, patterns, embeddings) VALUES ($1, $2, $3)",
     [ALICE.id, [{ id: "p", title: "Страх темноты" }], { p: [0.5, 0.5] }],
   );
+  await savePlanStep(t.db, ALICE.id, "helpers", "Мама, сестра Лена", new Date());
 
   await t.send(u.command(ALICE, "/export_my_data"));
   const doc = t.api.calls.find((c) => c.method === "sendDocument")!;
@@ -74,6 +77,8 @@ Deno.test("/export_my_data sends everything stored; /delete_me removes it from e
   const profile = data.psychological_profile as { embeddings: number; patterns: unknown[] };
   assert.equal(profile.embeddings, 1, "vectors are counted, not exported");
   assert.equal((data.payments as unknown[]).length, 1);
+  const plans = data.safety_plans as Array<{ helpers: string }>;
+  assert.equal(plans[0]?.helpers, "Мама, сестра Лена", "the safety plan is exported");
 
   await t.send(u.command(ALICE, "/delete_me"));
   const confirm = t.api.calls.at(-1)!;

@@ -11,7 +11,7 @@ import { type Assistant } from "../../llm/prompts.ts";
 import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
 import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
-import { guardMessage } from "./safety.ts";
+import { careFollowUp, guardMessage } from "./safety.ts";
 
 /** Below this many free messages left, the user is told how many remain. */
 const WARN_LEFT = 3;
@@ -114,20 +114,18 @@ export function chatFeature(): Composer<BotContext> {
       if (text?.startsWith("/")) return await next();
       if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
       const assistant = ctx.session.assistant!;
-      // Before anything else: a crisis is answered with helplines, never by the model.
-      if (await guardMessage(ctx, assistant, text)) return;
+      // Before anything else: a crisis is answered with help, never by the model.
+      const guard = await guardMessage(ctx, assistant, text);
+      if (guard.handled) return;
       const { db, now, limits } = ctx.services;
       const t = now();
       const date = statDate(t);
-      const free = !isSubscribed(ctx.user.subscription_until, t);
+      // No limit and no paywall in front of someone in distress or just after a crisis.
+      const free = !isSubscribed(ctx.user.subscription_until, t) && !guard.care;
       const limit = limits.freeDailyMessages;
-      const n = await countAssistantMessage(
-        db,
-        ctx.user.id,
-        date,
-        assistant,
-        free ? limit : undefined,
-      );
+      const n = guard.care
+        ? await countDaily(db, date, assistant).then(() => 0) // not counted towards the limit
+        : await countAssistantMessage(db, ctx.user.id, date, assistant, free ? limit : undefined);
       if (n === undefined) {
         // Over the free limit: the message is kept, to be answered after payment.
         await saveUserMessage(db, ctx.user.id, assistant, text, t, "held");
@@ -135,7 +133,8 @@ export function chatFeature(): Composer<BotContext> {
         return await show(ctx, limitScreen(limit), { fresh: true });
       }
       const id = await saveUserMessage(db, ctx.user.id, assistant, text, t);
-      await answer(ctx, assistant, id, text);
+      await answer(ctx, assistant, id, text, guard.care);
+      await careFollowUp(ctx, guard.care);
       if (free && limit - n <= WARN_LEFT) await ctx.reply(freeLeftText(limit - n, limit));
     });
   return c;

@@ -26,7 +26,7 @@ export function menuScreen(greeting?: string): Screen {
     .text("💬 Поговорить", MENU.helper).text("🌙 Разобрать сон", MENU.soulsleep).row()
     .text("🧩 Квизы", MENU.quiz).text("👤 Профиль", MENU.profile).row()
     .text("🎨 Настройки стиля", MENU.settings).text("💳 Подписка", MENU.subscription).row()
-    .text("❓ Помощь", MENU.help);
+    .text("❓ Помощь", MENU.help).text("🆘 Мне тяжело", "safety:sos");
   return { text, keyboard };
 }
 

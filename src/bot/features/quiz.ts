@@ -32,7 +32,7 @@ import {
 } from "../../quiz/sessions.ts";
 import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
 import { quizCandidates } from "../../patterns/quiz.ts";
-import { guardMessage } from "./safety.ts";
+import { careFollowUp, guardMessage } from "./safety.ts";
 import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
@@ -212,11 +212,16 @@ export function quizFeature(): Composer<BotContext> {
       const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
       if (!q) return await finish(ctx, s);
       // Open answers reach the model (in the result): the crisis gate sees them first.
-      if (q.type === "open" && text !== undefined && await guardMessage(ctx, "quiz", text)) return;
+      const guard = q.type === "open" && text !== undefined
+        ? await guardMessage(ctx, "quiz", text)
+        : undefined;
+      if (guard?.handled) return;
       const typed = text === undefined
         ? { hint: "Пока я понимаю только текст и кнопки." }
         : readTyped(q, text);
       if ("hint" in typed) return await showQuestion(ctx, s, { hint: typed.hint, fresh: true });
+      // A hard answer is kept, and the soft line with help comes before the next question.
+      if (guard?.care) await careFollowUp(ctx, guard.care);
       await record(ctx, s, typed.answer);
     });
   return c;

@@ -1,0 +1,82 @@
+// /sos and «🆘 Мне тяжело»: always one tap away (the menu, the command list, the soft line after
+// a hard message), even before consent — as is help for a crisis typed before consent. Grounding, breathing, the user's own safety plan and
+// help lines; it does not end the flow the user is in, so they can go back to their
+// conversation afterwards. The exercises' buttons (also on the crisis card) are answered here.
+
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotContext } from "../context.ts";
+import { ack } from "../ui.ts";
+import { BACK_TO_MENU, MENU } from "./menu.ts";
+import { careFollowUp, exercises, SAFETY } from "./safety.ts";
+import { hasConsent } from "./onboarding.ts";
+import { PLAN } from "./safety_plan.ts";
+import {
+  BREATHING,
+  crisisText,
+  groundingText,
+  helplinesText,
+  planText,
+  sosText,
+  violenceText,
+} from "./safety_texts.ts";
+import { getPlan, isEmptyPlan } from "../../safety/plan.ts";
+import { recordEvent } from "../../safety/store.ts";
+
+export const SOS_LINES = "safety:lines";
+
+async function sos(ctx: BotContext) {
+  await ack(ctx);
+  const { db, now, helplines } = ctx.services;
+  if (ctx.user.consent_at) await recordEvent(db, ctx.user.id, "sos", "sos", now());
+  const plan = await getPlan(db, ctx.user.id);
+  const hasPlan = plan !== undefined && !isEmptyPlan(plan);
+  if (hasPlan) await ctx.reply(planText(plan), { parse_mode: "HTML" });
+  const keyboard = new InlineKeyboard()
+    .text("🫁 Заземление 5-4-3-2-1", SAFETY.grounding).text("🌬 Дыхание", SAFETY.breathing).row()
+    .text(hasPlan ? "📋 Изменить мой план" : "📋 Составить план безопасности", PLAN.open).row()
+    .text("📞 Телефоны помощи", SOS_LINES).row()
+    .text(BACK_TO_MENU, MENU.main);
+  await ctx.reply(sosText(helplines, hasPlan), { parse_mode: "HTML", reply_markup: keyboard });
+}
+
+/**
+ * Before consent nothing may leave the process, but help must not wait for a button: a typed
+ * message is read by the offline analyser alone. Acute gets the crisis card (nothing stored);
+ * concern gets the soft line, then onboarding goes on.
+ */
+export async function preConsentTriage(ctx: BotContext, next: () => Promise<void>) {
+  const text = ctx.message?.text;
+  if (hasConsent(ctx) || text === undefined || text.startsWith("/")) return await next();
+  const verdict = ctx.services.safety.checkOffline({ text, place: "helper" });
+  if (verdict.tier === "none") return await next();
+  ctx.log.info("Crisis signal before consent: help shown, nothing stored", { tier: verdict.tier });
+  const { helplines } = ctx.services;
+  if (verdict.tier === "acute") {
+    const card = verdict.violence ? violenceText(helplines) : crisisText(helplines);
+    return void await ctx.reply(card, {
+      parse_mode: "HTML",
+      reply_markup: exercises(new InlineKeyboard()),
+    });
+  }
+  await careFollowUp(ctx, verdict.about === "other" ? "other" : "concern");
+  await next();
+}
+
+export function sosFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.command("sos", sos);
+  c.callbackQuery(SAFETY.sos, sos);
+  c.callbackQuery(SAFETY.grounding, async (ctx) => {
+    await ack(ctx);
+    await ctx.reply(groundingText(ctx.services.helplines), { parse_mode: "HTML" });
+  });
+  c.callbackQuery(SAFETY.breathing, async (ctx) => {
+    await ack(ctx);
+    await ctx.reply(BREATHING, { parse_mode: "HTML" });
+  });
+  c.callbackQuery(SOS_LINES, async (ctx) => {
+    await ack(ctx);
+    await ctx.reply(helplinesText(ctx.services.helplines), { parse_mode: "HTML" });
+  });
+  return c;
+}
