@@ -22,10 +22,12 @@ async function fixturePromptTokens(): Promise<number[]> {
     const file = new URL(`${entry.name}/expected.json`, dir);
     const text = await Deno.readTextFile(file).catch(() => "[]"); // not generated yet
     const exchanges = JSON.parse(text) as Array<{
-      openai?: Array<{ body: { messages?: ChatMessage[]; input?: ChatMessage[] } }>;
+      openai?: Array<{ path: string; body: { messages?: ChatMessage[]; input?: ChatMessage[] } }>;
     }>;
     for (const ex of exchanges) {
       for (const req of ex.openai ?? []) {
+        // Prompts only: moderation and embeddings inputs are not.
+        if (req.path !== "/v1/chat/completions" && req.path !== "/v1/responses") continue;
         const messages = req.body.messages ?? req.body.input ?? [];
         sizes.push(messages.reduce((n, m) => n + messageTokens(m), 0));
       }
