@@ -126,6 +126,11 @@ export async function recentUserTexts(
   return rows.map((r) => r.content).reverse();
 }
 
+/** A message judged acute on a second triage: kept, never answered or shown to the model. */
+export async function markCrisis(db: Queryable, id: number): Promise<void> {
+  await db.query("UPDATE conversation_history SET status = 'crisis' WHERE id = $1", [id]);
+}
+
 /** The newest message kept after the free limit, if any. */
 export async function latestHeld(db: Queryable, userId: number) {
   const [row] = await db.query<{ id: number; assistant: Assistant }>(

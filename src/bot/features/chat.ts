@@ -11,7 +11,7 @@ import { type Assistant } from "../../llm/prompts.ts";
 import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
 import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
-import { careFollowUp, guardMessage } from "./safety.ts";
+import { careFollowUp, guardMessage, retriage } from "./safety.ts";
 
 /** Below this many free messages left, the user is told how many remain. */
 const WARN_LEFT = 3;
@@ -103,7 +103,10 @@ export function chatFeature(): Composer<BotContext> {
       if (from === "held") {
         await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
       }
-      await answer(ctx, claimed.assistant, id, claimed.content);
+      const guard = await retriage(ctx, claimed.assistant, id, claimed.content);
+      if (guard.handled) return;
+      await answer(ctx, claimed.assistant, id, claimed.content, guard.care);
+      await careFollowUp(ctx, guard.care);
     });
   }
 

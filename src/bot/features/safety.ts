@@ -15,8 +15,14 @@ import { enterCrisis, isGentle, leaveCrisis, recordEvent } from "../../safety/st
 import type { Place } from "../../safety/tier.ts";
 import type { Verdict } from "../../safety/gate.ts";
 import { getPlan, isEmptyPlan } from "../../safety/plan.ts";
-import type { Care } from "../../llm/prompts.ts";
-import { claimMessage, isAssistant, recentUserTexts, saveUserMessage } from "../../chat/history.ts";
+import type { Assistant, Care } from "../../llm/prompts.ts";
+import {
+  claimMessage,
+  isAssistant,
+  markCrisis,
+  recentUserTexts,
+  saveUserMessage,
+} from "../../chat/history.ts";
 import { answer } from "../answer.ts";
 import { endFlow } from "./menu.ts";
 import {
@@ -93,14 +99,44 @@ export async function guardMessage(ctx: BotContext, place: Place, text: string):
   return { handled: false, care: isGentle(ctx.user, t) ? "gentle" : undefined };
 }
 
-async function acute(ctx: BotContext, place: Place, text: string, verdict: Verdict) {
+/**
+ * A message triaged before and answered again (a retry, a message kept at the free limit) is
+ * triaged again, so that a hard message keeps its care, and one now judged acute gets the card
+ * instead of an answer (it is kept as the acute message, id `messageId`).
+ */
+export async function retriage(
+  ctx: BotContext,
+  place: Assistant,
+  messageId: number,
+  text: string,
+): Promise<Guard> {
+  const verdict = await ctx.services.safety.check({ text, place });
+  if (verdict.tier === "acute") {
+    await markCrisis(ctx.services.db, messageId);
+    await acute(ctx, place, text, verdict, messageId);
+    return { handled: true };
+  }
+  if (verdict.tier === "concern") {
+    return { handled: false, care: verdict.about === "other" ? "other" : "concern" };
+  }
+  return { handled: false, care: isGentle(ctx.user, ctx.services.now()) ? "gentle" : undefined };
+}
+
+async function acute(
+  ctx: BotContext,
+  place: Place,
+  text: string,
+  verdict: Verdict,
+  kept?: number,
+) {
   const { db, now, alertChatId, pseudonym, helplines } = ctx.services;
   const t = now();
   await enterCrisis(db, ctx.user.id, place, verdict.source, t);
   // Kept for «Я не это имел(а) в виду»; never shown to the model otherwise.
-  const target = isAssistant(place)
-    ? await saveUserMessage(db, ctx.user.id, place, text, t, "crisis")
-    : "quiz" as const;
+  const target = kept ??
+    (isAssistant(place)
+      ? await saveUserMessage(db, ctx.user.id, place, text, t, "crisis")
+      : "quiz" as const);
   ctx.log.info("Crisis signal: answered with help, not the model", {
     place,
     source: verdict.source,
