@@ -8,6 +8,7 @@ import {
   firstPersonNow,
   framed,
   has,
+  helpCall,
   joking,
   nowNear,
   pastHistory,
@@ -93,7 +94,8 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
   }
   // The dream chat: a scene told without any sign of the present reads as the dream itself.
   if (place === "soulsleep" && rule.narrative && !serious(doc)) {
-    const present = rule.imminent ? presentAnywhere(doc) : firstPersonNow(doc, hit);
+    const present = helpCall(doc) ||
+      (rule.imminent ? presentAnywhere(doc) : firstPersonNow(doc, hit));
     if (!present) {
       lower("dream", "none");
       return out;
@@ -121,14 +123,17 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
   return out;
 }
 
-function outcomes(lexicon: Lexicon, text: string, place: Place | undefined): Outcome[] {
-  const doc = readDoc(lexicon, text);
+function outcomes(doc: Doc, place: Place | undefined): Outcome[] {
   const out: Outcome[] = [];
   for (const hit of matchRules(doc)) {
     const o = judge(doc, hit, place);
     if (o) out.push(o);
   }
   return out;
+}
+
+function inMessage(doc: Doc, classes: readonly string[]): boolean {
+  return doc.sentences.some((_x, s) => classes.some((c) => has(doc, s, c)));
 }
 
 /** How many of the hits do not overlap each other (two raisers must be two different signs). */
@@ -144,8 +149,17 @@ function separate(list: readonly Outcome[]): number {
   return n;
 }
 
-function atRisk(list: readonly Outcome[]): boolean {
-  return list.some((o) => o.about === "self" && o.hit.rule.tier !== "raise" && o.tier !== "none");
+function overlap(x: Hit, y: Hit): boolean {
+  return x.s === y.s && x.a < y.b && y.a < x.b;
+}
+
+// Past history told now is no present risk: it does not make a weak sign of danger acute; nor
+// does a hit made of the same words as the sign ("раздам книги, они мне не понадобятся").
+function atRisk(list: readonly Outcome[], sign?: Hit): boolean {
+  return list.some((o) =>
+    o.about === "self" && o.hit.rule.tier !== "raise" && o.tier !== "none" &&
+    o.signal !== "past" && !(sign && overlap(o.hit, sign))
+  );
 }
 
 export function analyse(lexicon: Lexicon, text: string, opts: AnalyseOptions = {}): Analysis {
@@ -157,16 +171,20 @@ export function analyse(lexicon: Lexicon, text: string, opts: AnalyseOptions = {
 }
 
 function analyseText(lexicon: Lexicon, text: string, opts: AnalyseOptions): Analysis {
-  const list = outcomes(lexicon, text, opts.place);
+  const doc = readDoc(lexicon, text);
+  const list = outcomes(doc, opts.place);
   const raisers = list.filter((o) => o.hit.rule.tier === "raise" && o.lowered.length === 0);
   if (raisers.length > 0) {
-    const primed = atRisk(list) || separate(raisers) > 1 ||
-      (opts.recent ?? []).some((m) => atRisk(outcomes(lexicon, m, opts.place)));
+    const primed = separate(raisers) > 1 ||
+      (opts.recent ?? []).some((m) => atRisk(outcomes(readDoc(lexicon, m), opts.place)));
     for (const r of raisers) {
-      r.tier = primed
+      const rule = r.hit.rule;
+      r.tier = primed || atRisk(list, r.hit) || (rule.primedBy && inMessage(doc, rule.primedBy))
         ? "acute"
-        : r.about === "other" && r.hit.rule.otherConcern
+        : r.about === "other" && rule.otherConcern
         ? "concern"
+        : r.about === "self" && rule.alone
+        ? rule.alone
         : "none";
     }
   }

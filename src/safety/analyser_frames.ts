@@ -91,6 +91,11 @@ export function nowNear(doc: Doc, hit: Hit): boolean {
   );
 }
 
+/** A call for help anywhere in the message: the writer is in the scene, not telling a dream. */
+export function helpCall(doc: Doc): boolean {
+  return doc.sentences.some((_f, s) => has(doc, s, "present_cue"));
+}
+
 export function presentAnywhere(doc: Doc): boolean {
   return doc.sentences.some((_f, s) =>
     ["now", "recent_time", "minutes_ago"].some((c) => has(doc, s, c))

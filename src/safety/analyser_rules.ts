@@ -44,6 +44,10 @@ export interface Rule {
   real?: boolean | "before";
   /** A "raise" hit about someone else is concern on its own ("друг написал: «прощайте»"). */
   otherConcern?: boolean;
+  /** A "raise" hit about the writer that nothing primes is this tier ("я на мосту" alone). */
+  alone?: "concern";
+  /** Classes anywhere in the message that prime a "raise" hit, besides other risk. */
+  primedBy?: readonly string[];
   /** Classes that, in the same sentence, make the hit harmless (reported as the frame). */
   lowerBy?: readonly string[];
   /** Like lowerBy, anywhere in the message. */
@@ -61,7 +65,14 @@ const METHOD: Options = { hedgeable: true, unless: ["cond"], lowerBy: ["sport"] 
 const DANGER: Options = { imminent: true, narrative: true, pastIsHistory: true };
 const HARM: Options = { narrative: true, lowerBy: ["accident", "medical"] };
 const ATTACK: Options = { violence: true, self: true, narrative: true, weak: true };
-const JUMP: Options = { ...DANGER, otherConcern: true, lowerBy: ["sport"] };
+const JUMP: Options = { ...DANGER, otherConcern: true, lowerBy: ["sport"], primedBy: ["distress"] };
+// Present at a height or with the means in hand: acute with anything not clearly benign near it,
+// concern when said alone, nothing with a view, a hobby or a kitchen.
+const PRESENT: Options = {
+  ...DANGER,
+  alone: "concern",
+  primedBy: ["distress", "now", "minutes_ago"],
+};
 
 export const RULES: readonly Rule[] = [
   // Intent and plans to die by suicide.
@@ -93,8 +104,9 @@ export const RULES: readonly Rule[] = [
   }),
   rule("intent", "acute", ["end_life", "when"], { window: 4, unless: ["end_life_past"] }),
   rule("intent", "acute", ["suicide_word", "now"], { clause: true }),
+  rule("intent", "acute", ["suicide_word", "when"], { window: 2 }),
   rule("farewell", "acute", ["gone", "now"], { clause: true, window: 4 }),
-  rule("farewell", "acute", ["gone", "when"], { window: 4 }),
+  rule("farewell", "acute", ["gone", "when"], { window: 4, clause: false }),
   // Slang is unambiguous enough on its own.
   rule("slang", "acute", ["slang"], { ...WISH, narrative: true }),
   // A method: looked for, wished, planned, thought of, now, or in the 1st-person future.
@@ -107,6 +119,7 @@ export const RULES: readonly Rule[] = [
   rule("method", "acute", ["plan", "method"], METHOD),
   rule("method", "acute", ["think", "method"], METHOD),
   rule("method", "acute", ["now", "method"], { ...METHOD, clause: true }),
+  rule("method", "acute", ["method", "when"], { ...METHOD, clause: true }),
   rule("method", "acute", ["method", "verb1"], { ...METHOD, unless: [], sameToken: true }),
   rule("method", "acute", ["method", "verb3"], { sameToken: true }),
   rule("passive", "concern", ["method", "cond"], { window: 1 }),
@@ -125,8 +138,18 @@ export const RULES: readonly Rule[] = [
   rule("imminent", "acute", ["means_body"], DANGER),
   rule("imminent", "acute", ["garage", "exhaust"], { ...DANGER, window: 10 }),
   rule("imminent", "acute", ["means", "prepared"], { ...DANGER, clause: false }),
-  rule("imminent", "acute", ["means", "at_hand", "now"], { ...DANGER, window: 5, clause: true }),
-  rule("imminent", "acute", ["means_with", "now"], { ...DANGER, window: 5, clause: true }),
+  rule("imminent", "acute", ["means", "at_hand", "now"], {
+    ...DANGER,
+    window: 5,
+    clause: true,
+    unless: ["benign_means"],
+  }),
+  rule("imminent", "acute", ["means_with", "now"], {
+    ...DANGER,
+    window: 5,
+    clause: true,
+    unless: ["benign_means"],
+  }),
   rule("imminent", "acute", ["firearm", "holding"], { ...DANGER, window: 12 }),
   rule("imminent", "acute", ["holding"], {
     ...DANGER,
@@ -134,31 +157,96 @@ export const RULES: readonly Rule[] = [
     withAny: ["now", "prepared"],
   }),
   rule("imminent", "acute", ["prepared"], { ...DANGER, inMessage: ["firearm"] }),
+  rule("imminent", "acute", ["gas_open", "sealed"], { ...DANGER, window: 10, clause: false }),
+  rule("overdose", "acute", ["swallow_past", "pills", "pill_lot"], { ...DANGER, window: 4 }),
+  rule("overdose", "acute", ["swallow_past", "pill_all", "pills"], {
+    window: 3,
+    lowerBy: ["medical"],
+  }),
+  rule("overdose", "acute", ["pills_taken"], { lowerBy: ["medical"] }),
+  rule("imminent", "raise", ["presence", "height"], {
+    ...PRESENT,
+    window: 2,
+    lowerByMessage: ["benign_place"],
+  }),
+  rule("imminent", "raise", ["height_bare"], { ...PRESENT, lowerByMessage: ["benign_place"] }),
+  rule("imminent", "raise", ["means_held"], {
+    ...PRESENT,
+    lowerByMessage: ["benign_means", "medical", "accident"],
+  }),
   // Weaker signs of the same: acute only next to other risk (here or in the recent messages).
-  rule("imminent", "raise", ["place_weak"], { ...DANGER, otherConcern: true }),
-  rule("imminent", "raise", ["means", "at_hand"], { ...DANGER, lowerBy: ["medical", "accident"] }),
+  rule("imminent", "raise", ["place_weak"], {
+    ...DANGER,
+    otherConcern: true,
+    lowerByMessage: ["benign_place"],
+  }),
+  rule("imminent", "raise", ["means", "at_hand"], {
+    ...DANGER,
+    lowerBy: ["medical", "accident"],
+    primedBy: ["not_for"],
+  }),
   rule("imminent", "raise", ["firearm", "at_hand"], { ...DANGER, window: 10 }),
+  rule("imminent", "raise", ["means", "bought"], {
+    ...DANGER,
+    lowerByMessage: ["benign_means", "medical"],
+    primedBy: ["not_for"],
+  }),
   rule("imminent", "raise", ["means_with"], DANGER),
   rule("overdose", "raise", ["swallow_past", "pills", "minutes_ago"], {
     ...DANGER,
     window: 4,
+    clause: false,
     lowerBy: ["medical"],
+  }),
+  // A jump planned for a day ("going up there next week to jump").
+  rule("intent", "acute", ["jump_bare", "when"], {
+    ...WISH,
+    window: 8,
+    clause: false,
+    withAny: ["plan", "want"],
+    otherConcern: true,
+    lowerBy: ["sport"],
   }),
   rule("imminent", "raise", ["jump_bare", "want"], JUMP),
   rule("imminent", "raise", ["jump_bare", "plan"], JUMP),
   rule("imminent", "raise", ["jump_bare", "now"], { ...JUMP, clause: true }),
   rule("imminent", "raise", ["jump_bare", "verb1"], { ...JUMP, sameToken: true }),
   rule("imminent", "raise", ["jump_bare", "verb3"], { ...JUMP, sameToken: true }),
-  rule("imminent", "raise", ["do_it", "now"], { ...DANGER, clause: true, window: 4 }),
+  rule("imminent", "raise", ["do_it", "now"], {
+    ...DANGER,
+    clause: true,
+    window: 4,
+    primedBy: ["no_one_home"],
+  }),
   rule("imminent", "raise", ["now_alone"], { imminent: true }),
+  // "Game over" said of oneself: acute only beside another sign.
+  rule("intent", "raise", ["game_over"], { weak: true }),
   rule("imminent", "raise", ["do_it", "when"], { window: 4 }),
   rule("intent", "raise", ["think", "do_it"], { window: 2 }),
   rule("intent", "raise", ["plan_strong"]),
+  rule("intent", "raise", ["scout"], { primedBy: ["distress"], lowerByMessage: ["benign_place"] }),
+  rule("intent", "raise", ["dont_stop"]),
+  rule("method", "acute", ["research", "lethal"], { ...WISH, window: 3 }),
+  rule("overdose", "raise", ["swallow_past", "pills"], {
+    window: 3,
+    otherConcern: true,
+    lowerBy: ["medical"],
+  }),
   // Farewells and euphemisms.
   rule("farewell", "acute", ["farewell"], { lowerByMessage: ["declutter"], real: "before" }),
+  rule("farewell", "acute", ["farewell_strong"], { real: "before" }),
   rule("farewell", "raise", ["farewell_weak"], {
     lowerByMessage: ["declutter"],
     otherConcern: true,
+  }),
+  rule("farewell", "acute", ["farewell_note"], { real: "before" }),
+  rule("farewell", "raise", ["farewell_letter"], { otherConcern: true }),
+  rule("farewell", "raise", ["not_needed"], { otherConcern: true, unless: ["give_away"] }),
+  rule("ambiguous", "concern", ["give_away", "not_needed"], {
+    window: 8,
+    clause: false,
+    weak: true,
+    lowerByMessage: ["declutter"],
   }),
   // Self-harm now or recently.
   rule("self_harm", "acute", ["cut_verb", "harm_target"], { ...HARM, window: 2 }),
@@ -176,6 +264,7 @@ export const RULES: readonly Rule[] = [
     inMessage: ["again"],
     unless: ["past_attempt"],
   }),
+  rule("self_harm", "acute", ["did_again"], { ...HARM, inMessage: ["harm_site"] }),
   rule("self_harm", "concern", ["harm_word"], { ...HARM, withAny: ["subj_self", "verb1"] }),
   rule("self_harm", "concern", ["harm_body"], HARM),
   rule("self_harm", "concern", ["harm_noun"], { ...HARM, withAny: ["subj_other"] }),
@@ -206,7 +295,13 @@ export const RULES: readonly Rule[] = [
   rule("violence", "acute", ["aggression", "weapon"], { ...ATTACK, withAny: ["abuser"] }),
   rule("violence", "acute", ["stalk"], {
     ...ATTACK,
-    inMessage: ["fear", "aggression", "threaten"],
+    inMessage: ["fear", "aggression", "threaten", "alone_dark"],
+    unless: ["subj_thing"],
+  }),
+  rule("violence", "acute", ["confine"], { ...ATTACK, lowerBy: ["accident"] }),
+  rule("violence", "acute", ["approach"], {
+    ...ATTACK,
+    inMessage: ["aggression", "fear", "abuser", "attack_past"],
   }),
   rule("violence", "acute", ["break_in"], ATTACK),
   rule("violence", "acute", ["danger"], ATTACK),
@@ -214,12 +309,18 @@ export const RULES: readonly Rule[] = [
   // Concern: passive wishes, hopelessness, ambiguous words, past attempts, the suicide word.
   rule("passive", "concern", ["passive"]),
   rule("passive", "concern", ["think", "death_noun"], { window: 2 }),
+  rule("passive", "concern", ["indiff", "crash"], { window: 8, clause: false, self: true }),
+  rule("ambiguous", "concern", ["join_dead"], { inMessage: ["death_ctx"] }),
   rule("hopeless", "concern", ["hopeless"], { weak: true }),
   rule("ambiguous", "concern", ["ambiguous"], { weak: true }),
   rule("ambiguous", "concern", ["end_all"], { weak: true }),
   rule("ambiguous", "concern", ["gone"], { weak: true }),
   rule("ambiguous", "concern", ["omen"], { real: true }),
   rule("suicide_word", "concern", ["suicide_word"], { withAny: ["subj_self", "verb1"] }),
+  rule("suicide_word", "concern", ["suicide_word"], {
+    withAny: ["subj_other"],
+    unless: ["subj_self"],
+  }),
   rule("suicide_word", "concern", ["end_life"], { unless: ["end_life_past"] }),
   rule("past", "concern", ["past_attempt"], { real: true, negatable: false }),
   rule("past", "concern", ["attempt_bare"], { real: true, withAny: ["past_time"] }),
@@ -241,6 +342,7 @@ export const FRAME_CLASSES = [
   "recent_time",
   "minutes_ago",
   "now",
+  "present_cue",
   "subj_self",
   "subj_other",
   "subj_thing",
@@ -254,7 +356,16 @@ export const FRAME_CLASSES = [
 export function ruleClasses(rules: readonly Rule[] = RULES): string[] {
   const names = new Set<string>(FRAME_CLASSES);
   for (const r of rules) {
-    for (const list of [r.parts, r.lowerBy, r.lowerByMessage, r.unless, r.withAny, r.inMessage]) {
+    const lists = [
+      r.parts,
+      r.lowerBy,
+      r.lowerByMessage,
+      r.unless,
+      r.withAny,
+      r.inMessage,
+      r.primedBy,
+    ];
+    for (const list of lists) {
       for (const p of list ?? []) names.add(p);
     }
   }

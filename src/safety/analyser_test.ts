@@ -349,8 +349,9 @@ Deno.test("everyday sadness, anxiety, grief and burnout are none", () => {
 
 Deno.test("recent messages only raise: a place, means or time after a wish becomes acute", () => {
   const wish = ["хочу уснуть и не проснуться"];
+  // Alone, a place or means at hand is concern (the issue's tiers), a bare time word nothing.
   for (const text of ["я на крыше", "таблетки уже в руке", "сегодня ночью"]) {
-    assert.equal(read(text).tier, "none", text);
+    assert.equal(read(text).tier, text === "сегодня ночью" ? "none" : "concern", text);
     const a = read(text, { recent: wish });
     assert.equal(a.tier, "acute", text);
     assert.ok(a.imminent, text);
@@ -372,4 +373,44 @@ Deno.test("the lexicon: every class the rules read exists; bad patterns name the
     () => compileLexicon({ about: "", classes: { broken: ["(unclosed"] } }),
     /Cannot compile lexicon class broken/,
   );
+});
+
+Deno.test("normalise: wide gaps, hyphenated and dotted syllables, digits and asterisks", () => {
+  assert.deepEqual(words("с у и ц и д   з а в т р а.   я   у с т а л а"), [
+    "суицид завтра",
+    "я устала",
+  ]);
+  assert.deepEqual(words("40 таб-ле-ток и таб.ле.ток, кто-то"), ["40 таблеток и таблеток кто то"]);
+  assert.deepEqual(words("ja poreza1a"), ["я порезала"]);
+  assert.deepEqual(words("gonna k*ll myself"), ["gonna kill myself"]);
+  expect("acute", ["с у и ц и д   з а в т р а", "ja poreza1a sebja sei4as", "k*ll myself tonight"]);
+});
+
+Deno.test("normalise: ! for i, @ at a word end, 1 for I, 3 for е at a word end", () => {
+  assert.deepEqual(normalise("took p!lls, su!c!de")[0]?.en, ["took", "pills", "suicide"]);
+  assert.deepEqual(words("н!кому не нужн@"), ["никому не нужна"]);
+  assert.deepEqual(normalise("1 dont want")[0]?.en, ["i", "dont", "want"]);
+  assert.deepEqual(words("н3 хочу"), ["не хочу"]);
+  assert.deepEqual(normalise("c*tting again")[0]?.en, ["cutting", "again"]);
+});
+
+Deno.test("normalise: an English word with a Russian ending is split off", () => {
+  assert.deepEqual(normalise("unalive'нулся")[0]?.en, ["unalive", "нулся"]);
+  assert.deepEqual(normalise("kmsнуться")[0]?.en, ["kms", "нуться"]);
+});
+
+Deno.test("wrong layout inside a Russian message, and the analysis reads it", () => {
+  assert.equal(wrongLayout("nf,ktnrb e;t dsgbk, мне плохо"), "таблетки уже выпил, мне плохо");
+  assert.equal(wrongLayout("привет, как дела"), undefined);
+  assert.equal(wrongLayout("ok, скоро буду"), undefined);
+  assert.equal(
+    wrongLayout("мне плохо, z yfukjnfkfcm nf,ktnjr"),
+    "мне плохо, я наглоталась таблеток",
+  );
+  expect("acute", ["мне плохо, z yfukjnfkfcm nf,ktnjr"]);
+});
+
+Deno.test("the dream chat: a call for help is present, not a dream", () => {
+  expect("acute", ["помогите, отец бьёт меня"], "violence", { place: "soulsleep" });
+  expect("none", ["помогите разобраться: во сне отец бил меня"], undefined, { place: "soulsleep" });
 });

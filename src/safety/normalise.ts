@@ -179,7 +179,10 @@ const CONSONANT = /[бвгджзклмнпрстфхцчшщ]/;
 
 function digitsRu(word: string): string {
   return word.replace(/\d/g, (d, i: number) => {
-    if (d === "3" && CONSONANT.test(word[i - 1] ?? "") && CONSONANT.test(word[i + 1] ?? "")) {
+    const next = word[i + 1];
+    if (
+      d === "3" && CONSONANT.test(word[i - 1] ?? "") && (next === undefined || CONSONANT.test(next))
+    ) {
       return "е";
     }
     return DIGIT_RU[d] ?? d;
@@ -197,10 +200,13 @@ function spell(word: string, cyrillicText: boolean, english: boolean): [string, 
     let w = word.replace(/[a-z]/g, (ch) => LOOKALIKE[ch] ?? ch);
     if (digits) w = digitsRu(w);
     w = collapse(w.replace(/[a-z]+/g, transliterate));
-    return [w, w];
+    // An English word among Russian ones ("опять cut myself") stays English for English patterns.
+    return [w, cyr === 0 && !digits ? collapse(word) : w];
   }
   if (lat > 0) {
-    const ru = digits ? word.replace(/\d/g, (d) => DIGIT_LATIN[d] ?? d) : word;
+    const ru = digits
+      ? word.replace(/(?<=[aeiouy])1(?=[aeiouy])/g, "l").replace(/\d/g, (d) => DIGIT_LATIN[d] ?? d)
+      : word;
     const en = collapse(digits ? word.replace(/\d/g, (d) => DIGIT_EN[d] ?? d) : word);
     // In an English message Latin words are English: "on" must not read as «он».
     return [english ? en : collapse(transliterate(collapse(ru))), en];
@@ -221,24 +227,63 @@ const LAUGH =
 const SPACED =
   /(?<![\p{L}\p{N}])[\p{L}\d@$](?:[ .\-_*·,]+[\p{L}\d@$](?![\p{L}\p{N}])){2,}[.\-_*·]?/gu;
 
-// Joins spaced letters; two spaces, or a space where letters are dotted, separate the words.
+// Joins spaced letters. Where most gaps are dots the letters are dotted and a space separates
+// the words; otherwise two spaces do, and a gap with a full stop or comma keeps it as a break.
 function joinSpaced(run: string): string {
-  const dotted = /[.\-_*·,]./.test(run);
+  const gaps = run.match(/[^\p{L}\d@$]+/gu) ?? [];
+  const dotted = gaps.filter((g) => /[.\-_*·,]/.test(g) && !/\s/.test(g)).length * 2 >= gaps.length;
   const letters = run.replace(/[^\p{L}\d@$]/gu, "");
   if (!dotted && letters.length < 4 && !/^[a-z]+$/.test(letters)) return run;
-  const words = run.split(dotted ? /\s+/ : /\s{2,}/);
-  return " " + words.map((w) => w.replace(/[ .\-_*·,]+/g, "")).join(" ") + " ";
+  const joined = run.replace(/[^\p{L}\d@$]+/gu, (g) => {
+    if (dotted) return /\s/.test(g) ? " " : "";
+    const stop = /[.,]/.test(g) && /\s/.test(g) ? g.replace(/[^.,]/g, "").slice(0, 1) : "";
+    return stop ? ` ${stop} ` : /\s{2,}/.test(g) ? " " : "";
+  });
+  return " " + joined + " ";
 }
+
+// Syllables split by hyphens or dots to dodge a filter («таб-ле-ток», «таб.ле.ток»): three or
+// more short parts.
+const HYPHENATED = /(?<![\p{L}\d.-])\p{L}{1,4}(?:[-.]\p{L}{2,4}){2,}(?![\p{L}\d-])/gu;
+
+// An asterisk for a letter ("k*ll", "su*cide"): the letter it usually hides.
+function unmask(word: string): string {
+  return word.replace(/k\*+ll/g, "kill").replace(/d\*+e/g, "die").replace(/c\*+t/g, "cut")
+    .replace(/\*+/g, "i");
+}
+
+// "!" for "i" inside a word ("p!lls", "su!c!de", "уб!ть"): и next to Cyrillic, i otherwise.
+function bang(text: string): string {
+  return text.replace(/(?<=[\p{L}\d@])!+(?=[\p{L}\d@])/gu, (_m, i: number) => {
+    const near = (text[i - 1] ?? "") + (text[i + _m.length] ?? "");
+    return CYR.test(near) ? "и" : "i";
+  });
+}
+
+// An English word with a Russian ending ("unalive'нулся", "kmsнуться"): two words, so the
+// English one can still be read.
+const MIXED = /(?<![\p{L}\d])([a-z]*[dfgjlqsvwz][a-z]*)(?=[а-я]{2,}(?![\p{L}\d]))/gu;
+
+// "1" for "I" before an English word ("1 dont want").
+const ONE_I =
+  /(?<![\p{L}\d])1 (?=(?:dont|cant|wanna|want|am|was|have|will|just|really|feel|need|think|wish|hate|keep)(?![\p{L}\d]))/gu;
 
 /** The message as sentences of aligned tokens. */
 export function normalise(text: string): Sentence[] {
   const flat = text.normalize("NFKC").toLowerCase()
     .replace(/[ёë]/g, "е").replace(/й/g, "и").replace(/ъ/g, "ь")
-    .replace(/[іï]/g, "и").replace(/[’'`ʼ]/g, "")
+    .replace(/[іï]/g, "и").replace(/(?<=[a-z]{3})[’'`ʼ](?=[а-я])/g, " ").replace(/[’'`ʼ]/g, "")
     .replace(LAUGH, " хаха . ")
+    .replace(/\S*!\S*/g, bang).replace(/(?<![\p{L}\d!])!(?=[a-z])/gu, "i")
     .replace(SPACED, joinSpaced)
-    .replace(/(?<=[\p{L}\d])@(?=[\p{L}\d])|(?<![\p{L}\d])@(?=\p{L})/gu, "a")
-    .replace(/(?<=\p{L})\$(?=\p{L})|(?<![\p{L}\d])\$(?=\p{L})/gu, "s");
+    .replace(HYPHENATED, (w) => w.replace(/[-.]/g, ""))
+    .replace(/[a-z]+\*+[a-z]+/g, unmask)
+    .replace(
+      /(?<=[\p{L}\d])@(?=[\p{L}\d])|(?<![\p{L}\d])@(?=\p{L})|(?<=\p{L})@(?![\p{L}\d])/gu,
+      "a",
+    )
+    .replace(/(?<=\p{L})\$(?=\p{L})|(?<![\p{L}\d])\$(?=\p{L})/gu, "s")
+    .replace(MIXED, "$1 ").replace(ONE_I, "i ");
   const allWords = flat.split(/[^\p{L}\d]+/u);
   const english = allWords.some((w) => ENGLISH.has(w));
   const cyrillicText = allWords.filter((w) => CYR.test(w)).length >=
@@ -267,16 +312,35 @@ export function normalise(text: string): Sentence[] {
 const QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
 const JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё";
 
-/** A Latin message typed with the Russian layout off ("[jxe evthtnm" for «хочу умереть»). */
-export function wrongLayout(text: string): string | undefined {
-  const lower = text.toLowerCase();
-  if (/[а-яё]/.test(lower)) return undefined;
-  const letters = lower.replace(/[^a-z]/g, "");
-  if (letters.length < 6) return undefined;
-  const vowels = letters.replace(/[^aeiouy]/g, "").length;
-  if (vowels / letters.length > 0.28) return undefined;
-  return [...lower].map((ch) => {
+function swap(text: string): string {
+  return [...text].map((ch) => {
     const i = QWERTY.indexOf(ch);
     return i >= 0 ? JCUKEN[i] : ch;
   }).join("");
+}
+
+/** Letters typed with the Russian layout off: long enough and too few vowels for English. */
+function looksSwapped(run: string): boolean {
+  const letters = run.replace(/[^a-z]/g, "");
+  if (letters.length < 6) return false;
+  return letters.replace(/[^aeiouy]/g, "").length / letters.length <= 0.28;
+}
+
+// A run of Latin words with the layout's punctuation keys inside them ("nf,ktnrb e;t").
+const LATIN_RUN = /[a-z;,'[\]`]*[a-z][a-z;,'[\]`]*(?: [a-z;,'[\]`]*[a-z][a-z;,'[\]`]*)*/g;
+
+/** A message, or its Latin part, typed with the Russian layout off ("[jxe evthtnm" for «хочу
+ * умереть»; "nf,ktnrb e;t dsgbk, мне плохо"). */
+export function wrongLayout(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  if (!/[а-яё]/.test(lower)) return looksSwapped(lower) ? swap(lower) : undefined;
+  let changed = false;
+  const out = lower.replace(LATIN_RUN, (run) => {
+    // In a Russian message only a run with a key typed inside a word counts.
+    if (!/[a-z][;,'[\]`][a-z]/.test(run) || !looksSwapped(run)) return run;
+    changed = true;
+    const tail = /[,.]$/.test(run) ? run.slice(-1) : "";
+    return swap(run.slice(0, run.length - tail.length)) + tail;
+  });
+  return changed ? out : undefined;
 }
