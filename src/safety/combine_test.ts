@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { combine, moderationTier } from "./combine.ts";
 import type { Analysis } from "./analyser.ts";
-import type { JudgeVerdict } from "./judge.ts";
+import { verdict } from "../../tests/harness/judge.ts";
 
 const analysis = (a: Partial<Analysis> = {}): Analysis => ({
   tier: "none",
@@ -15,19 +15,7 @@ const analysis = (a: Partial<Analysis> = {}): Analysis => ({
   ...a,
 });
 
-const judge = (j: Partial<JudgeVerdict> = {}): JudgeVerdict => ({
-  tier: "none",
-  at_risk: "nobody",
-  when: "not_applicable",
-  dream: false,
-  fiction: false,
-  joke: false,
-  past: false,
-  news_or_study: false,
-  violence: false,
-  reason: "everyday",
-  ...j,
-});
+const judge = verdict;
 
 Deno.test("moderation categories: intent and instructions are acute, the rest concern", () => {
   assert.equal(moderationTier(["self-harm", "self-harm/intent"]), "acute");

@@ -5,23 +5,13 @@ import assert from "node:assert/strict";
 import { createSafety } from "./gate.ts";
 import { loadLexicon } from "./analyser.ts";
 import { createJudge, type JudgeVerdict } from "./judge.ts";
+import { verdict } from "../../tests/harness/judge.ts";
 import type { Llm } from "../llm/llm.ts";
 import { memoryLogger } from "../log.ts";
 
 const lexicon = await loadLexicon();
 
-const NONE: JudgeVerdict = {
-  tier: "none",
-  at_risk: "nobody",
-  when: "not_applicable",
-  dream: false,
-  fiction: false,
-  joke: false,
-  past: false,
-  news_or_study: false,
-  violence: false,
-  reason: "everyday",
-};
+const NONE = verdict();
 
 interface Script {
   judge?: JudgeVerdict | "fail";

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createJudge, judgeMessage, judgeSchema, loadJudgePrompt } from "./judge.ts";
 import type { CompletionRequest, Llm } from "../llm/llm.ts";
+import { verdict } from "../../tests/harness/judge.ts";
 
 function fakeLlm(answer: string, seen: CompletionRequest[]): Llm {
   return {
@@ -15,18 +16,7 @@ function fakeLlm(answer: string, seen: CompletionRequest[]): Llm {
   };
 }
 
-const VERDICT = {
-  tier: "acute",
-  at_risk: "self",
-  when: "now",
-  dream: false,
-  fiction: false,
-  joke: false,
-  past: false,
-  news_or_study: false,
-  violence: false,
-  reason: "imminent",
-};
+const VERDICT = verdict({ tier: "acute", at_risk: "self", when: "now", reason: "imminent" });
 
 Deno.test("the schema is strict: every field required, nothing else allowed", () => {
   const schema = judgeSchema() as {

@@ -4,21 +4,11 @@
 import assert from "node:assert/strict";
 import { runSoulbot } from "../harness/cli.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
+import { verdict } from "../harness/judge.ts";
 
 const lines = (s: string) => s.trim().split("\n").map((l) => JSON.parse(l));
 
-const NONE = {
-  tier: "none",
-  at_risk: "nobody",
-  when: "not_applicable",
-  dream: false,
-  fiction: false,
-  joke: false,
-  past: false,
-  news_or_study: false,
-  violence: false,
-  reason: "everyday",
-};
+const NONE = verdict();
 
 Deno.test("safety-check --offline: one verdict per line, in order; a bad line is reported", async () => {
   const input = [
