@@ -131,14 +131,15 @@ export function safetyPlanFeature(): Composer<BotContext> {
       keyboard: keyboard.text(BACK_TO_MENU, MENU.main),
     });
   });
-  c.callbackQuery(/^plan:step:(\d)$/, async (ctx) => {
+  // A stale button falls through to the fallback: a short answer and the screen the chat is on.
+  c.callbackQuery(/^plan:step:(\d)$/, async (ctx, stale) => {
     const i = Number(ctx.match[1]);
-    if (i >= PLAN_STEPS.length) return await ack(ctx, "Эта кнопка устарела");
+    if (i >= PLAN_STEPS.length) return await stale();
     await ack(ctx);
     await askStep(ctx, i, true, false);
   });
-  c.callbackQuery(PLAN.skip, async (ctx) => {
-    if (ctx.session.flow !== "plan") return await ack(ctx, "Эта кнопка устарела");
+  c.callbackQuery(PLAN.skip, async (ctx, stale) => {
+    if (ctx.session.flow !== "plan") return await stale();
     await ack(ctx);
     await next(ctx, false);
   });
