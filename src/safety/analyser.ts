@@ -90,6 +90,9 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
     for (const cls of rule.lowerByMessage ?? []) {
       if (doc.sentences.some((_x, s) => has(doc, s, cls))) lower(cls, "none");
     }
+    for (const cls of rule.lowerNear ?? []) {
+      if ([hit.s - 1, hit.s, hit.s + 1].some((s) => s >= 0 && has(doc, s, cls))) lower(cls, "none");
+    }
     if (out.lowered.length > 0) return out;
   }
   // The dream chat: a scene told without any sign of the present reads as the dream itself.
@@ -100,6 +103,12 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
       lower("dream", "none");
       return out;
     }
+  }
+  // A weak sign told as past history ("лет пять назад наглоталась таблеток") primes nothing.
+  if (rule.tier === "raise" && !rule.imminent && pastHistory(doc, hit)) {
+    out.signal = "past";
+    lower("past", "none");
+    return out;
   }
   const imminent = rule.imminent || (out.tier === "acute" && nowNear(doc, hit));
   if (imminent && rule.pastIsHistory && pastHistory(doc, hit)) {

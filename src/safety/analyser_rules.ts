@@ -52,6 +52,9 @@ export interface Rule {
   lowerBy?: readonly string[];
   /** Like lowerBy, anywhere in the message. */
   lowerByMessage?: readonly string[];
+  /** Like lowerBy, in the hit's sentence or the one before or after (a long message's everyday
+   * details elsewhere say nothing about this scene). */
+  lowerNear?: readonly string[];
 }
 
 type Options = Omit<Rule, "signal" | "tier" | "parts">;
@@ -97,6 +100,8 @@ export const RULES: readonly Rule[] = [
   rule("intent", "acute", ["end_all", "now"], { clause: true, window: 4 }),
   rule("intent", "acute", ["end_all", "when"], { window: 4 }),
   rule("intent", "acute", ["decide", "end_all"], WISH),
+  rule("intent", "acute", ["decide", "end_life"], WISH),
+  rule("intent", "acute", ["left_to_live", "decide"], { window: 8, clause: false }),
   rule("intent", "acute", ["end_life", "now"], {
     clause: true,
     window: 4,
@@ -167,9 +172,9 @@ export const RULES: readonly Rule[] = [
   rule("imminent", "raise", ["presence", "height"], {
     ...PRESENT,
     window: 2,
-    lowerByMessage: ["benign_place"],
+    lowerNear: ["benign_place"],
   }),
-  rule("imminent", "raise", ["height_bare"], { ...PRESENT, lowerByMessage: ["benign_place"] }),
+  rule("imminent", "raise", ["height_bare"], { ...PRESENT, lowerNear: ["benign_place"] }),
   rule("imminent", "raise", ["means_held"], {
     ...PRESENT,
     lowerByMessage: ["benign_means", "medical", "accident"],
@@ -178,7 +183,7 @@ export const RULES: readonly Rule[] = [
   rule("imminent", "raise", ["place_weak"], {
     ...DANGER,
     otherConcern: true,
-    lowerByMessage: ["benign_place"],
+    lowerNear: ["benign_place"],
   }),
   rule("imminent", "raise", ["means", "at_hand"], {
     ...DANGER,
@@ -219,12 +224,14 @@ export const RULES: readonly Rule[] = [
     primedBy: ["no_one_home"],
   }),
   rule("imminent", "raise", ["now_alone"], { imminent: true }),
+  // In the garage now, with everything prepared (two signs, each weak alone).
+  rule("imminent", "raise", ["garage", "now"], { ...DANGER, window: 6, primedBy: ["plan_strong"] }),
   // "Game over" said of oneself: acute only beside another sign.
   rule("intent", "raise", ["game_over"], { weak: true }),
   rule("imminent", "raise", ["do_it", "when"], { window: 4 }),
   rule("intent", "raise", ["think", "do_it"], { window: 2 }),
   rule("intent", "raise", ["plan_strong"]),
-  rule("intent", "raise", ["scout"], { primedBy: ["distress"], lowerByMessage: ["benign_place"] }),
+  rule("intent", "raise", ["scout"], { primedBy: ["distress"], lowerNear: ["benign_place"] }),
   rule("intent", "raise", ["dont_stop"]),
   rule("method", "acute", ["research", "lethal"], { ...WISH, window: 3 }),
   rule("overdose", "raise", ["swallow_past", "pills"], {
@@ -304,6 +311,10 @@ export const RULES: readonly Rule[] = [
     inMessage: ["aggression", "fear", "abuser", "attack_past"],
   }),
   rule("violence", "acute", ["break_in"], ATTACK),
+  rule("violence", "acute", ["armed_other"], {
+    ...ATTACK,
+    inMessage: ["attack", "attack_past", "threaten", "fear"],
+  }),
   rule("violence", "acute", ["danger"], ATTACK),
   rule("violence", "concern", ["attack_past", "me"], { ...ATTACK, window: 4 }),
   // Concern: passive wishes, hopelessness, ambiguous words, past attempts, the suicide word.
@@ -316,6 +327,13 @@ export const RULES: readonly Rule[] = [
   rule("ambiguous", "concern", ["end_all"], { weak: true }),
   rule("ambiguous", "concern", ["gone"], { weak: true }),
   rule("ambiguous", "concern", ["omen"], { real: true }),
+  // Leaving everyone ("освободить всех от себя", "уйду насовсем"): not when retiring or quitting.
+  rule("ambiguous", "concern", ["leave_all"], { weak: true, lowerByMessage: ["plain_sense"] }),
+  rule("ambiguous", "concern", ["stopped_eating", "give_away"], {
+    window: 8,
+    clause: false,
+    weak: true,
+  }),
   rule("suicide_word", "concern", ["suicide_word"], { withAny: ["subj_self", "verb1"] }),
   rule("suicide_word", "concern", ["suicide_word"], {
     withAny: ["subj_other"],
@@ -360,6 +378,7 @@ export function ruleClasses(rules: readonly Rule[] = RULES): string[] {
       r.parts,
       r.lowerBy,
       r.lowerByMessage,
+      r.lowerNear,
       r.unless,
       r.withAny,
       r.inMessage,
