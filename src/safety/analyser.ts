@@ -12,6 +12,7 @@ import {
   joking,
   nowNear,
   pastHistory,
+  planned,
   presentAnywhere,
   serious,
 } from "./analyser_frames.ts";
@@ -85,7 +86,8 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
   if (doc.quoted[hit.s] && !(hit.s > 0 && has(doc, hit.s - 1, "speech"))) lower("quote", "none");
   if (out.lowered.length > 0) return out;
   // Ordinary context (cooking, moving, a trip) — except for danger that is present by itself.
-  if (!rule.imminent || rule.tier === "raise") {
+  const kept = (rule.keptBy ?? []).some((c) => doc.sentences.some((_x, s) => has(doc, s, c)));
+  if ((!rule.imminent || rule.tier === "raise") && !kept) {
     for (const cls of rule.lowerBy ?? []) if (has(doc, hit.s, cls)) lower(cls, "none");
     for (const cls of rule.lowerByMessage ?? []) {
       if (doc.sentences.some((_x, s) => has(doc, s, cls))) lower(cls, "none");
@@ -97,7 +99,7 @@ function judge(doc: Doc, hit: Hit, place: Place | undefined): Outcome | undefine
   }
   // The dream chat: a scene told without any sign of the present reads as the dream itself.
   if (place === "soulsleep" && rule.narrative && !serious(doc)) {
-    const present = helpCall(doc) ||
+    const present = helpCall(doc) || planned(doc) ||
       (rule.imminent ? presentAnywhere(doc) : firstPersonNow(doc, hit));
     if (!present) {
       lower("dream", "none");

@@ -96,6 +96,22 @@ export function helpCall(doc: Doc): boolean {
   return doc.sentences.some((_f, s) => has(doc, s, "present_cue"));
 }
 
+// A time, a plan or a goodbye anywhere in a dream-chat message ("дата завтра", "прощайте"):
+// the writer speaks of the present, not of a dream scene.
+const PRESENT_SIGNS = [
+  "now",
+  "recent_time",
+  "minutes_ago",
+  "when",
+  "plan_strong",
+  "farewell_weak",
+  "now_other",
+];
+
+export function planned(doc: Doc): boolean {
+  return doc.sentences.some((_f, s) => PRESENT_SIGNS.some((c) => has(doc, s, c)));
+}
+
 export function presentAnywhere(doc: Doc): boolean {
   return doc.sentences.some((_f, s) =>
     ["now", "recent_time", "minutes_ago"].some((c) => has(doc, s, c))

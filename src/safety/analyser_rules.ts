@@ -55,6 +55,8 @@ export interface Rule {
   /** Like lowerBy, in the hit's sentence or the one before or after (a long message's everyday
    * details elsewhere say nothing about this scene). */
   lowerNear?: readonly string[];
+  /** Classes anywhere in the message that keep the hit from the lowerBy classes ("on purpose"). */
+  keptBy?: readonly string[];
 }
 
 type Options = Omit<Rule, "signal" | "tier" | "parts">;
@@ -66,7 +68,7 @@ function rule(signal: string, tier: RuleTier, parts: string[], opts: Options = {
 const WISH: Options = { hedgeable: true };
 const METHOD: Options = { hedgeable: true, unless: ["cond"], lowerBy: ["sport"] };
 const DANGER: Options = { imminent: true, narrative: true, pastIsHistory: true };
-const HARM: Options = { narrative: true, lowerBy: ["accident", "medical"] };
+const HARM: Options = { narrative: true, lowerBy: ["accident", "medical"], keptBy: ["deliberate"] };
 const ATTACK: Options = { violence: true, self: true, narrative: true, weak: true };
 const JUMP: Options = { ...DANGER, otherConcern: true, lowerBy: ["sport"], primedBy: ["distress"] };
 // Present at a height or with the means in hand: acute with anything not clearly benign near it,
@@ -272,6 +274,9 @@ export const RULES: readonly Rule[] = [
     unless: ["past_attempt"],
   }),
   rule("self_harm", "acute", ["did_again"], { ...HARM, inMessage: ["harm_site"] }),
+  // A blade kept hidden: self-harm now when used again and again, concern alone.
+  rule("self_harm", "acute", ["blade_hidden"], { ...HARM, inMessage: ["again"] }),
+  rule("self_harm", "concern", ["blade_hidden"], HARM),
   rule("self_harm", "concern", ["harm_word"], { ...HARM, withAny: ["subj_self", "verb1"] }),
   rule("self_harm", "concern", ["harm_body"], HARM),
   rule("self_harm", "concern", ["harm_noun"], { ...HARM, withAny: ["subj_other"] }),
@@ -383,6 +388,7 @@ export function ruleClasses(rules: readonly Rule[] = RULES): string[] {
       r.withAny,
       r.inMessage,
       r.primedBy,
+      r.keptBy,
     ];
     for (const list of lists) {
       for (const p of list ?? []) names.add(p);
