@@ -45,4 +45,13 @@ console.log(
     `${items.length} messages in ${seconds.toFixed(1)} s (process start included)`,
 );
 for (const line of formatReport(report, { misses: values.misses })) console.log(line);
+for (const lang of ["ru", "en"] as const) {
+  const idx = items.flatMap((it, i) => it.lang === lang ? [i] : []);
+  const t = score(idx.map((i) => items[i]!), idx.map((i) => tiers[i]!)).targets;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(
+    `${lang} (${idx.length}): acute recall ${pct(t.acuteRecall)}, any-tier recall ` +
+      `${pct(t.anyRecall)}, acute on everyday ${pct(t.acuteOnEveryday)}`,
+  );
+}
 console.log(`decided by: ${[...sources].map(([s, n]) => `${s} ${n}`).join(", ")}`);
