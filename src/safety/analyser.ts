@@ -20,8 +20,8 @@ import { aboutOf, type Doc, type Hit, matchRules, negated, readDoc } from "./ana
 
 export { type Lexicon, LEXICON_FILE, loadLexicon } from "./analyser_lexicon.ts";
 
-export type Tier = "acute" | "concern" | "none";
-export type Place = "helper" | "soulsleep" | "quiz";
+import type { Place, Tier } from "./tier.ts";
+export type { Place, Tier };
 
 export interface Analysis {
   tier: Tier;
