@@ -162,6 +162,7 @@ function nearest(doc: Doc, s: number, before: number): About | undefined {
  * else the previous sentence's if that one reports someone's words ("друг написал: «прости»"). */
 export function aboutOf(doc: Doc, hit: Hit): About {
   if (hit.rule.self) return "self";
+  if (hit.rule.other) return "other";
   const prev = hit.s - 1;
   const reported = prev >= 0 && occurrences(doc, prev, "speech").length > 0;
   if (doc.quoted[hit.s] && reported) return nearest(doc, prev, Infinity) ?? "self";

@@ -1,69 +1,10 @@
 // The crisis analyser's rules: which word classes of safety/lexicon.json, found together in one
 // sentence, make which signal at which tier, and which context may lower it.
 
-export type RuleTier = "acute" | "concern" | "raise";
+import { type Options, type Rule, rule } from "./analyser_rule.ts";
+import { VEILED_RULES } from "./analyser_rules_veiled.ts";
 
-export interface Rule {
-  signal: string;
-  /** "raise": counts only when the message, or the recent ones, already show risk. */
-  tier: RuleTier;
-  /** Classes that must all occur in one sentence. */
-  parts: readonly string[];
-  /** Most words allowed between two parts (default 3). */
-  window?: number;
-  /** The parts must be in one clause, no comma between (default: when the window is at most 4). */
-  clause?: boolean;
-  /** The parts occur in the order given. */
-  ordered?: boolean;
-  /** The parts share a token (a 1st-person verb form inside a method word). */
-  sameToken?: boolean;
-  /** At least one of these classes occurs in the sentence. */
-  withAny?: readonly string[];
-  /** At least one of these classes occurs somewhere in the message. */
-  inMessage?: readonly string[];
-  /** None of these classes occurs in the sentence (another rule covers the case). */
-  unless?: readonly string[];
-  /** A negation right before a part cancels the hit (default true). */
-  negatable?: boolean;
-  /** Present danger: only a dream, fiction or news frame makes it unreal; nothing lowers it. */
-  imminent?: boolean;
-  /** With a clearly past time in the sentence this is past history, not present danger. */
-  pastIsHistory?: boolean;
-  /** A scene that, in the dream chat, reads as the dream itself unless the text shows the present. */
-  narrative?: boolean;
-  /** Violence against the writer. */
-  violence?: boolean;
-  /** About the writer whatever the subject words say. */
-  self?: boolean;
-  /** A wish or plan that "sometimes" or "I won't do anything" turns into concern. */
-  hedgeable?: boolean;
-  /** A sign that a joke makes harmless (hopelessness, ambiguous words, violence talk). */
-  weak?: boolean;
-  /** Biographical: not unreal inside a dream report; "before": only a dream word earlier in the
-   * same sentence makes it unreal ("снилось, что я прощаюсь со всеми"). */
-  real?: boolean | "before";
-  /** A "raise" hit about someone else is concern on its own ("друг написал: «прощайте»"). */
-  otherConcern?: boolean;
-  /** A "raise" hit about the writer that nothing primes is this tier ("я на мосту" alone). */
-  alone?: "concern";
-  /** Classes anywhere in the message that prime a "raise" hit, besides other risk. */
-  primedBy?: readonly string[];
-  /** Classes that, in the same sentence, make the hit harmless (reported as the frame). */
-  lowerBy?: readonly string[];
-  /** Like lowerBy, anywhere in the message. */
-  lowerByMessage?: readonly string[];
-  /** Like lowerBy, in the hit's sentence or the one before or after (a long message's everyday
-   * details elsewhere say nothing about this scene). */
-  lowerNear?: readonly string[];
-  /** Classes anywhere in the message that keep the hit from the lowerBy classes ("on purpose"). */
-  keptBy?: readonly string[];
-}
-
-type Options = Omit<Rule, "signal" | "tier" | "parts">;
-
-function rule(signal: string, tier: RuleTier, parts: string[], opts: Options = {}): Rule {
-  return { signal, tier, parts, ...opts };
-}
+export type { Rule, RuleTier } from "./analyser_rule.ts";
 
 const WISH: Options = { hedgeable: true };
 const METHOD: Options = { hedgeable: true, unless: ["cond"], lowerBy: ["sport"] };
@@ -179,6 +120,7 @@ export const RULES: readonly Rule[] = [
   rule("imminent", "raise", ["height_bare"], { ...PRESENT, lowerNear: ["benign_place"] }),
   rule("imminent", "raise", ["means_held"], {
     ...PRESENT,
+    otherConcern: true,
     lowerByMessage: ["benign_means", "medical", "accident"],
   }),
   // Weaker signs of the same: acute only next to other risk (here or in the recent messages).
@@ -347,6 +289,7 @@ export const RULES: readonly Rule[] = [
   rule("suicide_word", "concern", ["end_life"], { unless: ["end_life_past"] }),
   rule("past", "concern", ["past_attempt"], { real: true, negatable: false }),
   rule("past", "concern", ["attempt_bare"], { real: true, withAny: ["past_time"] }),
+  ...VEILED_RULES,
 ];
 
 /** Classes the analysis reads besides the rules' own. */

@@ -14,6 +14,7 @@ export interface Sentence {
 const BREAK = /[.!?…;\n\r()]/;
 const OPEN = "«“„";
 const CLOSE = "»”";
+const SINGLE_QUOTED = /(^|[\s(])['‘]([^'‘’"\n]{2,80}?)['’](?=[\s.,!?;:)]|$)/g;
 
 /** Sentences and clauses, remembering which were quoted. */
 function split(text: string): { text: string; quoted: boolean }[] {
@@ -270,7 +271,8 @@ const ONE_I =
 
 /** The message as sentences of aligned tokens. */
 export function normalise(text: string): Sentence[] {
-  const flat = text.normalize("NFKC").toLowerCase()
+  // A phrase in single quotes is quoted like one in double quotes; an apostrophe ("it's") is not.
+  const flat = text.normalize("NFKC").toLowerCase().replace(SINGLE_QUOTED, '$1"$2"')
     .replace(/[ёë]/g, "е").replace(/й/g, "и").replace(/ъ/g, "ь")
     .replace(/[іï]/g, "и").replace(/(?<=[a-z]{3})[’'`ʼ](?=[а-я])/g, " ").replace(/[’'`ʼ]/g, "")
     .replace(LAUGH, " хаха . ")
