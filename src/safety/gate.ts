@@ -1,6 +1,6 @@
 // The triage gate in front of every model call. The deterministic analyser runs first (offline,
-// microseconds); unless it already found imminent danger, moderation and the triage judge are
-// asked in parallel within one bounded time, and combine.ts turns the three verdicts into a
+// under a millisecond); unless it already found imminent danger, moderation and the triage judge
+// are asked in parallel within one bounded time, and combine.ts turns the three verdicts into a
 // tier. A layer that is off, slow or failing is simply left out: the others decide.
 
 import type { Logger } from "../log.ts";
