@@ -2,22 +2,9 @@
 // self-harm and violence in every form, concern, and the everyday use of the same words.
 
 import assert from "node:assert/strict";
-import { analyse, type AnalyseOptions, type Analysis, loadLexicon, type Tier } from "./analyser.ts";
+import { analyserProbe } from "../../tests/harness/analyser.ts";
 
-const lexicon = await loadLexicon();
-
-function read(text: string, opts?: AnalyseOptions): Analysis {
-  return analyse(lexicon, text, opts);
-}
-
-/** Every text gets the tier, and (when given) shows the signal. */
-function expect(tier: Tier, texts: string[], signal?: string, opts?: AnalyseOptions): void {
-  for (const text of texts) {
-    const a = read(text, opts);
-    assert.equal(a.tier, tier, `${text} → ${JSON.stringify(a)}`);
-    if (signal) assert.ok(a.signals.includes(signal), `${text}: no ${signal} in ${a.signals}`);
-  }
-}
+const { read, expect } = await analyserProbe();
 
 Deno.test("present at a height or with means in hand: acute unless clearly benign", () => {
   expect("acute", [

@@ -2,25 +2,13 @@
 // imminent-danger rule, negation, English, the dream chat and the recent-context rule.
 
 import assert from "node:assert/strict";
-import { analyse, type AnalyseOptions, type Analysis, loadLexicon, type Tier } from "./analyser.ts";
+import { analyserProbe } from "../../tests/harness/analyser.ts";
+import type { AnalyseOptions } from "./analyser.ts";
 import { compileLexicon } from "./analyser_lexicon.ts";
 import { ruleClasses } from "./analyser_rules.ts";
 import { normalise, transliterate, wrongLayout } from "./normalise.ts";
 
-const lexicon = await loadLexicon();
-
-function read(text: string, opts?: AnalyseOptions): Analysis {
-  return analyse(lexicon, text, opts);
-}
-
-/** Every text gets the tier, and (when given) shows the signal. */
-function expect(tier: Tier, texts: string[], signal?: string, opts?: AnalyseOptions): void {
-  for (const text of texts) {
-    const a = read(text, opts);
-    assert.equal(a.tier, tier, `${text} → ${JSON.stringify(a)}`);
-    if (signal) assert.ok(a.signals.includes(signal), `${text}: no ${signal} in ${a.signals}`);
-  }
-}
+const { read, expect } = await analyserProbe();
 
 function words(text: string): string[] {
   return normalise(text).map((s) => s.ru.join(" "));

@@ -2,21 +2,9 @@
 // threats told in reported speech, past self-harm told from the present, and their everyday twins.
 
 import assert from "node:assert/strict";
-import { analyse, type AnalyseOptions, type Analysis, loadLexicon, type Tier } from "./analyser.ts";
+import { analyserProbe } from "../../tests/harness/analyser.ts";
 
-const lexicon = await loadLexicon();
-
-function read(text: string, opts?: AnalyseOptions): Analysis {
-  return analyse(lexicon, text, opts);
-}
-
-function expect(tier: Tier, texts: string[], signal?: string): void {
-  for (const text of texts) {
-    const a = read(text);
-    assert.equal(a.tier, tier, `${text} → ${JSON.stringify(a)}`);
-    if (signal) assert.ok(a.signals.includes(signal), `${text}: no ${signal} in ${a.signals}`);
-  }
-}
+const { read, expect } = await analyserProbe();
 
 Deno.test("giving things away just in case, drawings of a noose: concern", () => {
   expect("concern", [
