@@ -20,7 +20,7 @@ import { aboutOf, type Doc, type Hit, matchRules, negated, readDoc } from "./ana
 
 export { type Lexicon, LEXICON_FILE, loadLexicon } from "./analyser_lexicon.ts";
 
-import type { Place, Tier } from "./tier.ts";
+import { type Place, RANK, type Tier } from "./tier.ts";
 export type { Place, Tier };
 
 export interface Analysis {
@@ -42,8 +42,6 @@ export interface AnalyseOptions {
   /** The user's previous few messages in this chat, oldest first: they can only raise the tier. */
   recent?: readonly string[];
 }
-
-const RANK: Record<Tier, number> = { none: 0, concern: 1, acute: 2 };
 
 interface Outcome {
   hit: Hit;

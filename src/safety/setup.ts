@@ -3,13 +3,15 @@
 
 import type { Logger } from "../log.ts";
 import type { Llm } from "../llm/llm.ts";
-import { loadLexicon } from "./analyser.ts";
+import { type Lexicon, loadLexicon } from "./analyser.ts";
 import { createJudge, loadJudgePrompt } from "./judge.ts";
 import { createSafety, type Safety } from "./gate.ts";
 import { type Helplines, loadHelplines } from "./helplines.ts";
 
 export interface SafetySetup {
   llm: Llm;
+  /** An already compiled lexicon (tests share one); loaded from safety/ otherwise. */
+  lexicon?: Lexicon;
   /** Undefined: no moderation layer. */
   moderationModel?: string;
   /** Undefined: no judge layer. */
@@ -22,7 +24,7 @@ export async function setUpSafety(
   opts: SafetySetup,
 ): Promise<{ safety: Safety; helplines: Helplines }> {
   const [lexicon, prompt, helplines] = await Promise.all([
-    loadLexicon(),
+    opts.lexicon ?? loadLexicon(),
     opts.safetyModel ? loadJudgePrompt() : Promise.resolve(""),
     loadHelplines(),
   ]);

@@ -3,7 +3,8 @@
 export type Tier = "acute" | "concern" | "none";
 export type Place = "helper" | "soulsleep" | "quiz";
 
-const RANK: Record<Tier, number> = { none: 0, concern: 1, acute: 2 };
+/** Severity of each tier, for comparing them. */
+export const RANK: Readonly<Record<Tier, number>> = { none: 0, concern: 1, acute: 2 };
 
 export function maxTier(...tiers: Tier[]): Tier {
   return tiers.reduce((a, b) => RANK[b] > RANK[a] ? b : a, "none");

@@ -28,6 +28,7 @@ import { createPayments } from "../../src/payments/service.ts";
 import { createYooKassa } from "../../src/payments/yookassa.ts";
 import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
 import { setUpSafety } from "../../src/safety/setup.ts";
+import { loadLexicon } from "../../src/safety/analyser.ts";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { meteredDb } from "../../src/metrics/db.ts";
 import { meteredLlm } from "../../src/metrics/llm.ts";
@@ -59,6 +60,11 @@ export interface TestFlags {
 }
 
 let banks: ReturnType<typeof loadQuizBanks> | undefined;
+let lexicon: ReturnType<typeof loadLexicon> | undefined;
+/** Compiling the crisis lexicon takes a while: every test bot shares one. */
+function crisisLexicon() {
+  return lexicon ??= loadLexicon();
+}
 function quizBanks() {
   return banks ??= loadQuizBanks();
 }
@@ -149,6 +155,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     adminIds: opts.adminIds ?? [],
     ...await setUpSafety({
       llm,
+      lexicon: await crisisLexicon(),
       moderationModel: opts.moderationModel,
       safetyModel: opts.safetyModel,
       timeoutMs: opts.safetyTimeoutMs ?? 1500,

@@ -66,6 +66,11 @@ export const sosButton = () => new InlineKeyboard().text("🆘 Мне тяжел
 
 export type Guard = { handled: true } | { handled: false; care?: Care };
 
+/** How to answer a message of concern: about the writer, or about someone else in crisis. */
+export function careOf(verdict: Pick<Verdict, "about">): Care {
+  return verdict.about === "other" ? "other" : "concern";
+}
+
 /**
  * Triage of a typed message before any model call. `handled`: the message got its reply here
  * (acute, or crisis mode) and must not be answered. Otherwise `care` says how to answer it.
@@ -94,7 +99,7 @@ export async function guardMessage(ctx: BotContext, place: Place, text: string):
   }
   if (verdict.tier === "concern") {
     await recordEvent(db, ctx.user.id, "concern", place, t, verdict.source);
-    return { handled: false, care: verdict.about === "other" ? "other" : "concern" };
+    return { handled: false, care: careOf(verdict) };
   }
   return { handled: false, care: isGentle(ctx.user, t) ? "gentle" : undefined };
 }
@@ -117,7 +122,7 @@ export async function retriage(
     return { handled: true };
   }
   if (verdict.tier === "concern") {
-    return { handled: false, care: verdict.about === "other" ? "other" : "concern" };
+    return { handled: false, care: careOf(verdict) };
   }
   return { handled: false, care: isGentle(ctx.user, ctx.services.now()) ? "gentle" : undefined };
 }

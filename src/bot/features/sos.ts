@@ -7,7 +7,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack } from "../ui.ts";
 import { BACK_TO_MENU, MENU } from "./menu.ts";
-import { careFollowUp, exercises, SAFETY } from "./safety.ts";
+import { careFollowUp, careOf, exercises, SAFETY } from "./safety.ts";
 import { hasConsent } from "./onboarding.ts";
 import { PLAN } from "./safety_plan.ts";
 import {
@@ -58,7 +58,7 @@ export async function preConsentTriage(ctx: BotContext, next: () => Promise<void
       reply_markup: exercises(new InlineKeyboard()),
     });
   }
-  await careFollowUp(ctx, verdict.about === "other" ? "other" : "concern");
+  await careFollowUp(ctx, careOf(verdict));
   await next();
 }
 
