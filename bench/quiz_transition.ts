@@ -7,7 +7,7 @@ import { onboard, startTestBot } from "../tests/harness/bot.ts";
 import { ALICE, Updates } from "../tests/harness/telegram.ts";
 import { loadQuizBanks } from "../src/quiz/content.ts";
 import { type Answer, branch, initialPlan, nextQuestion } from "../src/quiz/engine.ts";
-import { QUIZ } from "../src/bot/features/quiz_screens.ts";
+import { QUIZ } from "../src/bot/screens/quiz.ts";
 
 const rounds = Number(Deno.args[0] ?? 20);
 const banks = await loadQuizBanks();

@@ -4,7 +4,7 @@
 // saved as failed and the user gets a retry button.
 
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
-import type { BotContext } from "./context.ts";
+import type { BotContext, BotServices } from "./context.ts";
 import { streamingReply } from "./stream_reply.ts";
 import { type Assistant, type Care, composePrompt } from "../llm/prompts.ts";
 import { mainNumber } from "../safety/helplines.ts";
@@ -16,7 +16,7 @@ import { getStyle } from "../style/settings.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
 import { isEnabled } from "../flags.ts";
 import { isTransient } from "../db/transient.ts";
-import { BACK_TO_MENU, MENU } from "./features/menu.ts";
+import { BACK_TO_MENU, MENU } from "./nav.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
 import { loadProfile } from "../patterns/store.ts";
 
@@ -25,14 +25,21 @@ export const UNAVAILABLE = "😔 Не получилось ответить: м�
 export const RETRY = (id: number) => `chat:retry:${id}`;
 const BRIEF_PARAGRAPHS = 2;
 
+/** What answering uses. */
+export type AnswerDeps = Pick<
+  BotServices,
+  "db" | "llm" | "ai" | "flags" | "analysis" | "now" | "metrics" | "helplines"
+>;
+
 export async function answer(
   ctx: BotContext,
+  d: AnswerDeps,
   assistant: Assistant,
   messageId: number,
   text: string,
   care?: Care,
 ) {
-  const { db, llm, ai, flags, analysis, now, metrics } = ctx.services;
+  const { db, llm, ai, flags, analysis, now, metrics } = d;
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
@@ -54,7 +61,7 @@ export async function answer(
       history: await recentTurns(db, user.id, assistant, messageId),
       message: text,
       budget: ai.promptTokenBudget,
-      care: care && { kind: care, helpline: mainNumber(ctx.services.helplines) },
+      care: care && { kind: care, helpline: mainNumber(d.helplines) },
     });
     const result = await llm.complete({
       api,

@@ -1,21 +1,23 @@
-// createBot(deps): the grammY bot with its middleware in a fixed, documented order.
+// createBot(deps): the grammY bot with its middleware in a fixed, documented order. Every
+// feature gets the services it declares (its `*Deps` type) from `deps`; nothing reaches into
+// a shared bag on the context.
 //
 //   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored
-//      rateLimit        — at most 15 updates per user in 10 s; a polite notice once
-//   4. dedupeUpdates    — a redelivered update_id is skipped
-//   5. sequentialize    — updates of one chat run one after another (same key as the state)
-//   6. session          — per-chat dialog state in aiogram_states
-//   7. services         — db, clock and flags on the context
+//   4. rateLimit        — at most 15 updates per user in 10 s; a polite notice once
+//   5. dedupeUpdates    — a redelivered update_id is skipped
+//   6. sequentialize    — updates of one chat run one after another (same key as the state)
+//   7. session          — per-chat dialog state in aiogram_states
 //   8. answer leftovers — every callback query is answered, whatever happens below
 //   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
-//  11. onboarding, help, sos — /start and the steps; /help and /sos work before consent, and a
-//                         crisis typed before consent gets help (offline analyser, nothing stored)
+//  11. before consent   — a crisis typed before consent gets help (offline analyser, nothing
+//                         stored); /start and onboarding's steps; /help; /sos
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — crisis mode and the safety plan, privacy, menu, profiles, style
-//                         settings, chats, quizzes, subscription, admin (/grant, /revoke, /admin)
+//  13. features         — the crisis card's buttons, the safety plan, privacy (/export,
+//                         /delete_me), menu, profile, psychological profile, style settings,
+//                         chats, quizzes, subscription, admin (/grant, /revoke, /admin)
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -49,7 +51,7 @@ import { preConsentTriage, sosFeature } from "./features/sos.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
 import { rateLimit } from "./rate_limit.ts";
-import { telegramMetrics } from "../metrics/telegram.ts";
+import { telegramMetrics } from "./telegram_metrics.ts";
 
 /** The services every handler sees, plus what only the bot's construction needs. */
 export interface BotDeps extends Omit<BotServices, "now"> {
@@ -92,31 +94,18 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     storage: dbStateStorage<SessionData>(deps.db),
     getSessionKey: chatKey,
   }));
-  const {
-    token: _t,
-    apiRoot: _a,
-    log: _l,
-    botInfo: _b,
-    recordPath: _r,
-    rateLimit: _rl,
-    now,
-    ...rest
-  } = deps;
-  const services: BotServices = { ...rest, now: now ?? (() => new Date()) };
-  bot.use((ctx, next) => {
-    ctx.services = services;
-    return next();
-  });
+  const services: BotServices = { ...deps, now: deps.now ?? (() => new Date()) };
   bot.use(answerLeftoverCallbacks);
-  bot.use(blockTracking());
-  bot.use(loadUser);
-  bot.use(preConsentTriage, onboardingFeature(), helpFeature(), sosFeature());
+  bot.use(blockTracking(services));
+  bot.use(loadUser(services));
+  bot.use(preConsentTriage(services), onboardingFeature(services), helpFeature(services));
+  bot.use(sosFeature(services));
   bot.use(requireConsent);
-  bot.use(safetyFeature(), safetyPlanFeature(), privacyFeature());
-  bot.use(menuFeature(), profileFeature(), psyProfileFeature(), settingsFeature());
-  bot.use(chatFeature(), quizFeature());
-  bot.use(subscriptionFeature(), adminFeature(), adminStatsFeature());
-  bot.use(fallbackFeature());
+  bot.use(safetyFeature(services), safetyPlanFeature(services), privacyFeature(services));
+  bot.use(menuFeature(services), profileFeature(services), psyProfileFeature(services));
+  bot.use(settingsFeature(services), chatFeature(services), quizFeature(services));
+  bot.use(subscriptionFeature(services), adminFeature(services), adminStatsFeature(services));
+  bot.use(fallbackFeature(services));
   bot.catch((err) => handleError(err, deps.log));
   return { bot, inFlight };
 }

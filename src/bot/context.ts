@@ -11,7 +11,6 @@ import type { QuizBank } from "../quiz/content.ts";
 import type { Llm } from "../llm/llm.ts";
 import type { PriceTable } from "../llm/pricing.ts";
 import type { Assistant } from "../llm/prompts.ts";
-import type { DraftSupport } from "./stream_reply.ts";
 import type { Analyzer } from "../patterns/analysis.ts";
 import type { Payments } from "../payments/service.ts";
 import type { Safety } from "../safety/gate.ts";
@@ -41,6 +40,11 @@ export interface SessionData {
   planStep?: number;
   /** A quiz category from a deep link, shown once onboarding is done. */
   pendingQuiz?: QuizCategory;
+}
+
+/** Whether this bot may use Telegram's message drafts; turned off for good at the first refusal. */
+export interface DraftSupport {
+  available: boolean;
 }
 
 export interface AiSettings {
@@ -85,7 +89,6 @@ export interface BotServices {
 
 export interface AppFlavor {
   log: Logger;
-  services: BotServices;
   /** The user's record (private chats only; created on first contact). */
   user: UserRecord;
 }

@@ -6,7 +6,7 @@
 // plain-text fallback when Telegram rejects the markup.
 
 import { GrammyError, type InlineKeyboard } from "grammy";
-import type { BotContext } from "./context.ts";
+import type { BotContext, DraftSupport } from "./context.ts";
 import { markdownToTelegramHtml, splitForTelegram, stripToPlainText } from "../llm/format.ts";
 
 const PREVIEW_LIMIT = 3900;
@@ -20,11 +20,6 @@ export interface StreamingReply {
   fail(html: string, keyboard?: InlineKeyboard): Promise<void>;
   /** Milliseconds from start until the first text was visible, if it ever was. */
   readonly firstTextMs: number | undefined;
-}
-
-/** Whether this bot may use drafts; turned off for good at the first refusal. */
-export interface DraftSupport {
-  available: boolean;
 }
 
 export interface StreamOptions {

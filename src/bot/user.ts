@@ -6,6 +6,7 @@ import { Composer, type MiddlewareFn } from "grammy";
 import type { BotContext } from "./context.ts";
 import { setBlocked, touchUser } from "../users/users.ts";
 import { countDaily, recordActivity, statDate } from "../stats/daily.ts";
+import type { Clocked } from "./nav.ts";
 
 /** Groups, channels, edited messages and inline queries are not conversations with us. */
 export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
@@ -25,12 +26,12 @@ export const answerLeftoverCallbacks: MiddlewareFn<BotContext> = async (ctx, nex
   if (!answered) await ctx.answerCallbackQuery();
 };
 
-export function blockTracking(): Composer<BotContext> {
+export function blockTracking(d: Clocked): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on("my_chat_member", async (ctx) => {
     const status = ctx.myChatMember.new_chat_member.status;
     if (status !== "kicked" && status !== "member") return;
-    const { db, now } = ctx.services;
+    const { db, now } = d;
     const t = now();
     const changed = await setBlocked(db, ctx.from.id, status === "kicked", t);
     if (changed && status === "kicked") await countDaily(db, statDate(t), "blocked_users");
@@ -38,9 +39,9 @@ export function blockTracking(): Composer<BotContext> {
   return c;
 }
 
-export const loadUser: MiddlewareFn<BotContext> = async (ctx, next) => {
+export const loadUser = (d: Clocked): MiddlewareFn<BotContext> => async (ctx, next) => {
   const from = ctx.from!;
-  const { db, now } = ctx.services;
+  const { db, now } = d;
   const t = now();
   ctx.user = await db.transaction(async (tx) => {
     const { user, inserted } = await touchUser(tx, from, t);

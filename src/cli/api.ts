@@ -7,7 +7,7 @@ import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createApi } from "../api/app.ts";
 import { ipMatcher } from "../payments/ip_allowlist.ts";
 import { paymentsFromConfig } from "../payments/setup.ts";
-import { createNotifier, telegramSender } from "../payments/notify.ts";
+import { createNotifier, telegramSender } from "../bot/payment_notices.ts";
 import { pseudonymiser } from "../log_ids.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";

@@ -5,7 +5,7 @@
 
 import type { Update, UserFromGetMe } from "grammy/types";
 import { createBot } from "../bot/bot.ts";
-import { OB } from "../bot/features/onboarding.ts";
+import { OB } from "../bot/screens/onboarding.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createLogger } from "../log.ts";

@@ -20,7 +20,7 @@ import {
   TEST_TOKEN,
   type Updates,
 } from "./telegram.ts";
-import { OB } from "../../src/bot/features/onboarding.ts";
+import { OB } from "../../src/bot/screens/onboarding.ts";
 import { type Analyzer, createAnalyzer } from "../../src/patterns/analysis.ts";
 import { isEnabled } from "../../src/flags.ts";
 import { pseudonymiser } from "../../src/log_ids.ts";
@@ -32,7 +32,7 @@ import { loadLexicon } from "../../src/safety/analyser.ts";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { meteredDb } from "../../src/metrics/db.ts";
 import { meteredLlm } from "../../src/metrics/llm.ts";
-import { telegramMetrics } from "../../src/metrics/telegram.ts";
+import { telegramMetrics } from "../../src/bot/telegram_metrics.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;

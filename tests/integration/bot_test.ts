@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, BOB, Updates } from "../harness/telegram.ts";
-import { texts } from "../../src/bot/features/onboarding_texts.ts";
-import { STALE_BUTTON } from "../../src/bot/features/fallback.ts";
+import { texts } from "../../src/bot/screens/onboarding_texts.ts";
+import { STALE_BUTTON } from "../../src/bot/nav.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
 import { registerCommands } from "../../src/bot/polling.ts";
-import { MENU } from "../../src/bot/features/menu.ts";
-import { PROFILE } from "../../src/bot/features/profile.ts";
+import { MENU } from "../../src/bot/nav.ts";
+import { PROFILE } from "../../src/bot/nav.ts";
 import { STYLE_UNAVAILABLE } from "../../src/bot/features/settings.ts";
 
 Deno.test("/start answers and the chat's dialog state is stored in aiogram_states", async () => {

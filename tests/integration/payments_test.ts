@@ -15,13 +15,13 @@ import type { Db } from "../../src/db/db.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { pseudonymiser } from "../../src/log_ids.ts";
 import { ipMatcher, YOOKASSA_IPS } from "../../src/payments/ip_allowlist.ts";
-import { createNotifier } from "../../src/payments/notify.ts";
+import { createNotifier } from "../../src/bot/payment_notices.ts";
 import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
 import { createPayments, type Payments } from "../../src/payments/service.ts";
 import { expireOpen, extendSubscription } from "../../src/payments/store.ts";
 import { createYooKassa } from "../../src/payments/yookassa.ts";
 import { countAssistantMessage } from "../../src/stats/daily.ts";
-import { PAY } from "../../src/bot/features/subscription_screens.ts";
+import { PAY } from "../../src/bot/screens/subscription.ts";
 
 const USER = 100001; // ALICE
 const NOW = new Date("2026-11-24T09:00:00Z");

@@ -10,7 +10,7 @@ import { ALICE, Updates } from "../harness/telegram.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
 import type { Queryable } from "../../src/db/db.ts";
 import { PRIVACY } from "../../src/bot/features/privacy.ts";
-import { OB } from "../../src/bot/features/onboarding.ts";
+import { OB } from "../../src/bot/screens/onboarding.ts";
 import { SLOW_DOWN } from "../../src/bot/rate_limit.ts";
 import { savePlanStep } from "../../src/safety/plan.ts";
 

@@ -4,27 +4,30 @@
 // Each use is logged with the admin's id.
 
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { extendSubscription, revokeSubscription } from "../../payments/store.ts";
-import { untilText } from "./subscription_screens.ts";
+import { untilText } from "../screens/subscription.ts";
+
+/** What the admin commands use. */
+export type AdminDeps = Pick<BotServices, "db" | "now" | "adminIds" | "pseudonym">;
 
 const GRANT_USAGE = "Использование: /grant <id пользователя> <месяцев от 1 до 36>";
 const REVOKE_USAGE = "Использование: /revoke <id пользователя>";
 
-export function adminFeature(): Composer<BotContext> {
+export function adminFeature(d: AdminDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  const admins = c.filter((ctx) => ctx.services.adminIds.includes(ctx.from?.id ?? 0));
+  const admins = c.filter((ctx) => d.adminIds.includes(ctx.from?.id ?? 0));
 
   admins.command("grant", async (ctx) => {
     const m = /^(\d+)\s+(\d{1,2})$/.exec(ctx.match.trim());
     const months = m ? Number(m[2]) : 0;
     if (!m || months < 1 || months > 36) return void await ctx.reply(GRANT_USAGE);
     const userId = Number(m[1]);
-    const until = await extendSubscription(ctx.services.db, userId, months, ctx.services.now());
+    const until = await extendSubscription(d.db, userId, months, d.now());
     if (!until) return void await ctx.reply(`Пользователь ${userId} не найден.`);
     ctx.log.info("Admin granted a subscription", {
       admin: ctx.from!.id,
-      user: ctx.services.pseudonym(userId),
+      user: d.pseudonym(userId),
       months,
     });
     await ctx.reply(`✅ Пользователю ${userId} продлена подписка до ${untilText(until)}.`);
@@ -34,12 +37,12 @@ export function adminFeature(): Composer<BotContext> {
     const m = /^(\d+)$/.exec(ctx.match.trim());
     if (!m) return void await ctx.reply(REVOKE_USAGE);
     const userId = Number(m[1]);
-    if (!await revokeSubscription(ctx.services.db, userId)) {
+    if (!await revokeSubscription(d.db, userId)) {
       return void await ctx.reply(`Пользователь ${userId} не найден.`);
     }
     ctx.log.info("Admin revoked a subscription", {
       admin: ctx.from!.id,
-      user: ctx.services.pseudonym(userId),
+      user: d.pseudonym(userId),
     });
     await ctx.reply(`Подписка пользователя ${userId} отменена.`);
   });

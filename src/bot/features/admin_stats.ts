@@ -2,10 +2,13 @@
 // with a refresh button. Anyone else gets the usual unknown-command answer.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { show } from "../ui.ts";
 import { buildReport, type Report } from "../../stats/report.ts";
 import { formatDate } from "../../text/dates.ts";
+
+/** What /admin uses. */
+export type AdminStatsDeps = Pick<BotServices, "db" | "now" | "adminIds">;
 
 export const ADMIN_REFRESH = "admin:refresh";
 
@@ -42,12 +45,12 @@ export function adminStatsText(r: Report, now: Date): string {
   ].join("\n");
 }
 
-export function adminStatsFeature(): Composer<BotContext> {
+export function adminStatsFeature(d: AdminStatsDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  const admins = c.filter((ctx) => ctx.services.adminIds.includes(ctx.from?.id ?? 0));
+  const admins = c.filter((ctx) => d.adminIds.includes(ctx.from?.id ?? 0));
   const screen = async (ctx: BotContext) => {
-    const now = ctx.services.now();
-    const report = await buildReport(ctx.services.db, { days: 1, now });
+    const now = d.now();
+    const report = await buildReport(d.db, { days: 1, now });
     await show(ctx, {
       text: adminStatsText(report, now),
       keyboard: new InlineKeyboard().text("🔄 Обновить", ADMIN_REFRESH),

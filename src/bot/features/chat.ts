@@ -3,15 +3,18 @@
 // assistant's conversation (or asks which); a failed answer can be retried, once.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
-import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
-import { answer } from "../answer.ts";
+import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
+import { answer, type AnswerDeps } from "../answer.ts";
 import { type Assistant } from "../../llm/prompts.ts";
 import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
-import { freeLeftText, isSubscribed, limitScreen } from "./subscription_screens.ts";
-import { careFollowUp, guardMessage, retriage } from "./safety.ts";
+import { freeLeftText, isSubscribed, limitScreen } from "../screens/subscription.ts";
+import { careFollowUp, guardMessage, retriage, type TriageDeps } from "../triage.ts";
+
+/** What the chats use. */
+export type ChatDeps = Pick<BotServices, "limits"> & TriageDeps & AnswerDeps;
 
 /** Below this many free messages left, the user is told how many remain. */
 const WARN_LEFT = 3;
@@ -50,7 +53,7 @@ function cleared(assistant: Assistant): string {
   return `🧹 Готово: я забыл наш разговор в разделе ${TITLES[assistant]}. Можно начать заново.`;
 }
 
-export function chatFeature(): Composer<BotContext> {
+export function chatFeature(d: ChatDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   for (const assistant of ["helper", "soulsleep"] as const) {
     c.command(assistant, (ctx) => enter(ctx, assistant));
@@ -63,7 +66,7 @@ export function chatFeature(): Composer<BotContext> {
   c.command("deletecontext", async (ctx) => {
     const current = ctx.session.flow === "chat" ? ctx.session.assistant : undefined;
     if (current) {
-      await clearHistory(ctx.services.db, ctx.user.id, current);
+      await clearHistory(d.db, ctx.user.id, current);
       return void await ctx.reply(cleared(current));
     }
     await show(ctx, {
@@ -75,7 +78,7 @@ export function chatFeature(): Composer<BotContext> {
   c.callbackQuery(/^chat:clear:(\w+)$/, async (ctx) => {
     const assistant = ctx.match[1];
     if (!isAssistant(assistant)) return await ack(ctx, "Эта кнопка устарела");
-    await clearHistory(ctx.services.db, ctx.user.id, assistant);
+    await clearHistory(d.db, ctx.user.id, assistant);
     await ack(ctx, "🧹 История очищена");
     ctx.session.flow = "chat";
     ctx.session.assistant = assistant;
@@ -91,7 +94,7 @@ export function chatFeature(): Composer<BotContext> {
     const [data, from] of [[/^chat:retry:(\d+)$/, "failed"], [/^chat:held:(\d+)$/, "held"]] as const
   ) {
     c.callbackQuery(data, async (ctx) => {
-      const { db, now } = ctx.services;
+      const { db, now } = d;
       const id = Number(ctx.match[1]);
       const claimed = await claimMessage(db, id, ctx.user.id, from);
       if (!claimed) return await ack(ctx, ALREADY_HANDLED);
@@ -103,10 +106,10 @@ export function chatFeature(): Composer<BotContext> {
       if (from === "held") {
         await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
       }
-      const guard = await retriage(ctx, claimed.assistant, id, claimed.content);
+      const guard = await retriage(ctx, d, claimed.assistant, id, claimed.content);
       if (guard.handled) return;
-      await answer(ctx, claimed.assistant, id, claimed.content, guard.care);
-      await careFollowUp(ctx, guard.care);
+      await answer(ctx, d, claimed.assistant, id, claimed.content, guard.care);
+      await careFollowUp(ctx, d, guard.care);
     });
   }
 
@@ -118,9 +121,9 @@ export function chatFeature(): Composer<BotContext> {
       if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
       const assistant = ctx.session.assistant!;
       // Before anything else: a crisis is answered with help, never by the model.
-      const guard = await guardMessage(ctx, assistant, text);
+      const guard = await guardMessage(ctx, d, assistant, text);
       if (guard.handled) return;
-      const { db, now, limits } = ctx.services;
+      const { db, now, limits } = d;
       const t = now();
       const date = statDate(t);
       // No limit and no paywall in front of someone in distress or just after a crisis.
@@ -136,8 +139,8 @@ export function chatFeature(): Composer<BotContext> {
         return await show(ctx, limitScreen(limit), { fresh: true });
       }
       const id = await saveUserMessage(db, ctx.user.id, assistant, text, t);
-      await answer(ctx, assistant, id, text, guard.care);
-      await careFollowUp(ctx, guard.care);
+      await answer(ctx, d, assistant, id, text, guard.care);
+      await careFollowUp(ctx, d, guard.care);
       if (free && limit - n <= WARN_LEFT) await ctx.reply(freeLeftText(limit - n, limit));
     });
   return c;

@@ -4,21 +4,20 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack, show } from "../ui.ts";
-import { resumeOrMenu } from "./onboarding.ts";
-import { menuScreen } from "./menu.ts";
+import { type Clocked, menuScreen, STALE_BUTTON } from "../nav.ts";
+import { resumeOrMenu } from "../screens/onboarding.ts";
 
-export const STALE_BUTTON = "Эта кнопка устарела — вот актуальное меню.";
 export const UNKNOWN_COMMAND = "Такой команды я не знаю. Список команд — /help.";
 export const UNKNOWN_TEXT =
   "Чтобы поговорить, откройте «💬 Поговорить» — или выберите другой раздел:";
 export const TEXT_ONLY = "Пока я понимаю только текстовые сообщения. Напишите словами — " +
   "или выберите раздел:";
 
-export function fallbackFeature(): Composer<BotContext> {
+export function fallbackFeature(d: Clocked): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on("callback_query", async (ctx) => {
     await ack(ctx, STALE_BUTTON);
-    await resumeOrMenu(ctx);
+    await resumeOrMenu(ctx, d);
   });
   c.on("message:text", async (ctx) => {
     if (ctx.message.text.startsWith("/")) return void await ctx.reply(UNKNOWN_COMMAND);

@@ -2,10 +2,13 @@
 // turn in an emergency. Works before consent too.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
-import { BACK_TO_MENU, MENU } from "./menu.ts";
+import { BACK_TO_MENU, MENU } from "../nav.ts";
 import { type Helplines, helpList } from "../../safety/helplines.ts";
+
+/** What help uses. */
+export type HelpDeps = Pick<BotServices, "helplines">;
 
 export function helpText(h: Helplines): string {
   return "❓ <b>Помощь</b>\n\n" +
@@ -35,12 +38,12 @@ export function helpScreen(h: Helplines): Screen {
   return { text: helpText(h), keyboard: new InlineKeyboard().text(BACK_TO_MENU, MENU.main) };
 }
 
-export function helpFeature(): Composer<BotContext> {
+export function helpFeature(d: HelpDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("help", (ctx) => show(ctx, helpScreen(ctx.services.helplines), { fresh: true }));
+  c.command("help", (ctx) => show(ctx, helpScreen(d.helplines), { fresh: true }));
   c.callbackQuery(MENU.help, async (ctx) => {
     await ack(ctx);
-    await show(ctx, helpScreen(ctx.services.helplines));
+    await show(ctx, helpScreen(d.helplines));
   });
   return c;
 }

@@ -2,10 +2,13 @@
 // explicit confirmation, deletes all of it; the next message starts as a new user.
 
 import { Composer, InlineKeyboard, InputFile } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
-import { endFlow, MENU } from "./menu.ts";
+import { endFlow, MENU } from "../nav.ts";
 import { deleteUserData, exportUserData } from "../../privacy/privacy.ts";
+
+/** What export and deletion use. */
+export type PrivacyDeps = Pick<BotServices, "db" | "now">;
 
 export const PRIVACY = { confirmDelete: "privacy:delete:yes" } as const;
 
@@ -17,11 +20,11 @@ export const DELETE_CONFIRM = "🗑 <b>Удалить все мои данные
 export const DELETED = "Готово: все ваши данные удалены. Спасибо, что были с нами. Если " +
   "захотите вернуться, просто напишите /start — начнём с чистого листа.";
 
-export function privacyFeature(): Composer<BotContext> {
+export function privacyFeature(d: PrivacyDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command("export_my_data", async (ctx) => {
     endFlow(ctx);
-    const { db, now } = ctx.services;
+    const { db, now } = d;
     const data = await exportUserData(db, ctx.user.id, now());
     const file = new InputFile(
       new TextEncoder().encode(JSON.stringify(data, null, 2)),
@@ -41,7 +44,7 @@ export function privacyFeature(): Composer<BotContext> {
   });
   c.callbackQuery(PRIVACY.confirmDelete, async (ctx) => {
     await ack(ctx);
-    await deleteUserData(ctx.services.db, ctx.user.id);
+    await deleteUserData(d.db, ctx.user.id);
     ctx.session = {}; // an empty dialog state is deleted, not written back
     ctx.log.info("A user deleted their data");
     await ctx.editMessageText(DELETED).catch(() => ctx.reply(DELETED));

@@ -5,10 +5,9 @@
 
 import { formatDate } from "../../text/dates.ts";
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
-import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
-import { BACK_TO_PROFILE, PROFILE } from "./profile.ts";
+import { BACK_TO_MENU, BACK_TO_PROFILE, endFlow, MENU, PROFILE } from "../nav.ts";
 import { loadProfile } from "../../patterns/store.ts";
 import {
   activePatterns,
@@ -22,6 +21,9 @@ import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import type { QuizBank } from "../../quiz/content.ts";
 import { leaning, type Scores } from "../../quiz/engine.ts";
 import { plural } from "../../text/plural.ts";
+
+/** What the psychological profile uses. */
+export type PsyProfileDeps = Pick<BotServices, "db" | "analysis" | "quizzes">;
 
 const TITLE = "🧠 <b>Психологический профиль</b>";
 const SHOWN_PATTERNS = 5;
@@ -109,8 +111,12 @@ export function psyProfileText(
   return parts.join("\n\n");
 }
 
-async function screen(ctx: BotContext, back: "menu" | "profile"): Promise<Screen> {
-  const { db, analysis, quizzes } = ctx.services;
+async function screen(
+  ctx: BotContext,
+  d: PsyProfileDeps,
+  back: "menu" | "profile",
+): Promise<Screen> {
+  const { db, analysis, quizzes } = d;
   const text = analysis.enabledFor(ctx.user.id)
     ? psyProfileText(
       await loadProfile(db, ctx.user.id),
@@ -124,16 +130,16 @@ async function screen(ctx: BotContext, back: "menu" | "profile"): Promise<Screen
   return { text, keyboard };
 }
 
-export function psyProfileFeature(): Composer<BotContext> {
+export function psyProfileFeature(d: PsyProfileDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command("my_profile", async (ctx) => {
     endFlow(ctx);
-    await show(ctx, await screen(ctx, "menu"), { fresh: true });
+    await show(ctx, await screen(ctx, d, "menu"), { fresh: true });
   });
   c.callbackQuery(PROFILE.psychological, async (ctx) => {
     endFlow(ctx);
     await ack(ctx);
-    await show(ctx, await screen(ctx, "profile"));
+    await show(ctx, await screen(ctx, d, "profile"));
   });
   return c;
 }

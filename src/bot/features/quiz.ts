@@ -5,13 +5,18 @@
 // survives restarts and navigation and can be resumed or started over.
 
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
-import { endFlow, MENU, showMenu } from "./menu.ts";
-import { STALE_BUTTON } from "./fallback.ts";
-import { introScreen, listScreen, questionScreen, QUIZ, resultKeyboard } from "./quiz_screens.ts";
+import { endFlow, MENU, showMenu, STALE_BUTTON } from "../nav.ts";
+import {
+  bankOf,
+  listScreen,
+  questionScreen,
+  QUIZ,
+  resultKeyboard,
+  showQuizIntro,
+} from "../screens/quiz.ts";
 import { isQuizCategory, type QuizCategory } from "../../quiz/categories.ts";
-import type { QuizBank } from "../../quiz/content.ts";
 import {
   type Answer,
   branch,
@@ -32,65 +37,56 @@ import {
 } from "../../quiz/sessions.ts";
 import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
 import { quizCandidates } from "../../patterns/quiz.ts";
-import { careFollowUp, guardMessage } from "./safety.ts";
+import { careFollowUp, guardMessage, type TriageDeps } from "../triage.ts";
 import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
 import { markdownToTelegramHtml, splitForTelegram } from "../../llm/format.ts";
 
+/** What the quizzes use. */
+export type QuizDeps =
+  & Pick<BotServices, "db" | "now" | "quizzes" | "llm" | "ai" | "flags" | "analysis">
+  & TriageDeps;
+
 export const QUIZ_FINISHED = "Этот квиз уже завершён";
 export const ALREADY_ANSWERED = "Ответ на этот вопрос уже принят";
 
-function bankOf(ctx: BotContext, category: QuizCategory): QuizBank {
-  return ctx.services.quizzes.get(category)!;
-}
-
-async function showList(ctx: BotContext, fresh = !ctx.callbackQuery) {
+async function showList(ctx: BotContext, d: QuizDeps, fresh = !ctx.callbackQuery) {
   endFlow(ctx);
-  const active = await activeCategories(ctx.services.db, ctx.user.id);
+  const active = await activeCategories(d.db, ctx.user.id);
   await show(ctx, listScreen(active), { fresh });
-}
-
-/** A quiz's intro with Start (or Resume / Start over); the deep link and the list lead here. */
-export async function showQuizIntro(
-  ctx: BotContext,
-  category: QuizCategory,
-  opts: { fresh?: boolean; lead?: string } = {},
-) {
-  endFlow(ctx);
-  const active = await activeSession(ctx.services.db, ctx.user.id, category);
-  await show(ctx, introScreen(bankOf(ctx, category), active, opts.lead), opts);
 }
 
 async function showQuestion(
   ctx: BotContext,
+  d: QuizDeps,
   s: QuizSession,
   opts: { hint?: string; fresh?: boolean } = {},
 ) {
-  const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
-  if (!q) return await finish(ctx, s);
+  const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
+  if (!q) return await finish(ctx, d, s);
   ctx.session = { flow: "quiz", quizId: s.id };
   ctx.session.screen = await show(ctx, questionScreen(s, q, opts.hint), { fresh: opts.fresh });
 }
 
-async function record(ctx: BotContext, s: QuizSession, answer: Answer) {
-  const { db, now } = ctx.services;
-  const bank = bankOf(ctx, s.category);
+async function record(ctx: BotContext, d: QuizDeps, s: QuizSession, answer: Answer) {
+  const { db, now } = d;
+  const bank = bankOf(d, s.category);
   const answers = [...s.answers, answer];
   const plan = s.adaptive ? branch(bank, planOf(s), answers) : planOf(s);
   const saved = await saveAnswer(db, s.id, s.answers.length, answer, plan, now());
-  if (!saved) return await stale(ctx, ALREADY_ANSWERED);
+  if (!saved) return await stale(ctx, d, ALREADY_ANSWERED);
   if (saved.branch && !s.branch) {
     ctx.log.info("quiz branched", { dimensions: saved.branch.dimensions });
   }
-  await showQuestion(ctx, saved, { fresh: !ctx.callbackQuery });
+  await showQuestion(ctx, d, saved, { fresh: !ctx.callbackQuery });
 }
 
-async function finish(ctx: BotContext, s: QuizSession) {
-  const { db, now, llm, ai, flags } = ctx.services;
+async function finish(ctx: BotContext, d: QuizDeps, s: QuizSession) {
+  const { db, now, llm, ai, flags } = d;
   endFlow(ctx);
-  const bank = bankOf(ctx, s.category);
+  const bank = bankOf(d, s.category);
   const scores = scoreAnswers(bank, s.answers);
   const wait = await show(ctx, { text: "⏳ Собираю ваш результат…" }, {
     fresh: !ctx.callbackQuery,
@@ -128,65 +124,65 @@ async function finish(ctx: BotContext, s: QuizSession) {
     else await ctx.reply(part, options);
   }
   // Only now, with the result delivered: quiz findings join the psychological profile.
-  ctx.services.analysis.afterQuiz(ctx.user.id, quizCandidates(bank, scores, s.answers));
+  d.analysis.afterQuiz(ctx.user.id, quizCandidates(bank, scores, s.answers));
 }
 
 /** A button of a question that is no longer current, or of a quiz that is over. */
-async function stale(ctx: BotContext, text: string) {
+async function stale(ctx: BotContext, d: QuizDeps, text: string) {
   if (ctx.callbackQuery?.message?.message_id === ctx.session.screen) return await ack(ctx);
   await ack(ctx, text);
   const s = ctx.session.quizId
-    ? await getSession(ctx.services.db, ctx.session.quizId, ctx.user.id)
+    ? await getSession(d.db, ctx.session.quizId, ctx.user.id)
     : undefined;
-  if (s?.status === "active") return await showQuestion(ctx, s, { fresh: true });
-  await showList(ctx, true);
+  if (s?.status === "active") return await showQuestion(ctx, d, s, { fresh: true });
+  await showList(ctx, d, true);
 }
 
-async function start(ctx: BotContext, category: QuizCategory) {
-  const { db, now, flags } = ctx.services;
+async function start(ctx: BotContext, d: QuizDeps, category: QuizCategory) {
+  const { db, now, flags } = d;
   const adaptive = isEnabled(flags.enableAdaptiveQuiz, "ENABLE_ADAPTIVE_QUIZ", ctx.user.id);
   const t = now();
   const s = await startSession(
     db,
     ctx.user.id,
     category,
-    initialPlan(bankOf(ctx, category)),
+    initialPlan(bankOf(d, category)),
     adaptive,
     t,
   );
   await countDaily(db, statDate(t), "quiz_started");
-  await showQuestion(ctx, s);
+  await showQuestion(ctx, d, s);
 }
 
-export function quizFeature(): Composer<BotContext> {
+export function quizFeature(d: QuizDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("quiz", (ctx) => showList(ctx, true));
+  c.command("quiz", (ctx) => showList(ctx, d, true));
   for (const data of [MENU.quiz, QUIZ.list]) {
     c.callbackQuery(data, async (ctx) => {
       await ack(ctx);
-      await showList(ctx);
+      await showList(ctx, d);
     });
   }
-  c.callbackQuery(/^quiz:(intro|start|resume):(\w+)$/, async (ctx) => {
+  c.callbackQuery(QUIZ.match.category, async (ctx) => {
     const [, action, category] = ctx.match;
-    if (!category || !isQuizCategory(category)) return await stale(ctx, STALE_BUTTON);
+    if (!category || !isQuizCategory(category)) return await stale(ctx, d, STALE_BUTTON);
     await ack(ctx);
-    if (action === "intro") return await showQuizIntro(ctx, category);
+    if (action === "intro") return await showQuizIntro(ctx, d, category);
     const active = action === "resume" &&
-      await activeSession(ctx.services.db, ctx.user.id, category);
-    if (active) return await showQuestion(ctx, active);
-    await start(ctx, category);
+      await activeSession(d.db, ctx.user.id, category);
+    if (active) return await showQuestion(ctx, d, active);
+    await start(ctx, d, category);
   });
   c.callbackQuery(QUIZ.pause, async (ctx) => {
     await ack(ctx, "Квиз на паузе — продолжить можно в разделе «Квизы»");
-    await showMenu(ctx);
+    await showMenu(ctx, d);
   });
-  c.callbackQuery(/^quiz:a:(\d+):(\d+):(\w+)$/, async (ctx) => {
+  c.callbackQuery(QUIZ.match.answer, async (ctx) => {
     const [, id, position, value] = ctx.match;
-    const s = await getSession(ctx.services.db, Number(id), ctx.user.id);
-    if (!s || s.status !== "active") return await stale(ctx, QUIZ_FINISHED);
-    if (s.answers.length !== Number(position)) return await stale(ctx, ALREADY_ANSWERED);
-    const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers)!;
+    const s = await getSession(d.db, Number(id), ctx.user.id);
+    if (!s || s.status !== "active") return await stale(ctx, d, QUIZ_FINISHED);
+    if (s.answers.length !== Number(position)) return await stale(ctx, d, ALREADY_ANSWERED);
+    const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers)!;
     const answer: Answer | undefined = value === "skip" && q.type === "open"
       ? { question: q.id, skipped: true }
       : q.type === "scale" && /^[1-5]$/.test(value!)
@@ -194,9 +190,9 @@ export function quizFeature(): Composer<BotContext> {
       : q.type === "choice" && q.options.some((o) => o.id === value)
       ? { question: q.id, option: value }
       : undefined;
-    if (!answer) return await stale(ctx, STALE_BUTTON);
+    if (!answer) return await stale(ctx, d, STALE_BUTTON);
     await ack(ctx);
-    await record(ctx, s, answer);
+    await record(ctx, d, s, answer);
   });
 
   // Typed answers while a quiz is open; commands pass through to their features.
@@ -204,25 +200,25 @@ export function quizFeature(): Composer<BotContext> {
     .on("message", async (ctx, next) => {
       const text = ctx.message.text;
       if (text?.startsWith("/")) return await next();
-      const s = await getSession(ctx.services.db, ctx.session.quizId!, ctx.user.id);
+      const s = await getSession(d.db, ctx.session.quizId!, ctx.user.id);
       if (!s || s.status !== "active") {
         endFlow(ctx);
         return await next();
       }
-      const q = nextQuestion(bankOf(ctx, s.category), planOf(s), s.answers);
-      if (!q) return await finish(ctx, s);
+      const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
+      if (!q) return await finish(ctx, d, s);
       // Open answers reach the model (in the result): the crisis gate sees them first.
       const guard = q.type === "open" && text !== undefined
-        ? await guardMessage(ctx, "quiz", text)
+        ? await guardMessage(ctx, d, "quiz", text)
         : undefined;
       if (guard?.handled) return;
       const typed = text === undefined
         ? { hint: "Пока я понимаю только текст и кнопки." }
         : readTyped(q, text);
-      if ("hint" in typed) return await showQuestion(ctx, s, { hint: typed.hint, fresh: true });
+      if ("hint" in typed) return await showQuestion(ctx, d, s, { hint: typed.hint, fresh: true });
       // A hard answer is kept, and the soft line with help comes before the next question.
-      if (guard?.care) await careFollowUp(ctx, guard.care);
-      await record(ctx, s, typed.answer);
+      if (guard?.care) await careFollowUp(ctx, d, guard.care);
+      await record(ctx, d, s, typed.answer);
     });
   return c;
 }

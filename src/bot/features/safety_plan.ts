@@ -3,9 +3,9 @@
 // crisis comes, exported with the user's data and deleted with it.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, escapeHtml, type Screen, show } from "../ui.ts";
-import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
+import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
 import {
   deletePlan,
   getPlan,
@@ -14,18 +14,11 @@ import {
   PLAN_STEPS,
   savePlanStep,
 } from "../../safety/plan.ts";
-import { PLAN_TITLES, planText } from "./safety_texts.ts";
+import { PLAN, PLAN_TITLES, planText } from "../screens/crisis.ts";
 import { type Helplines, mainNumber } from "../../safety/helplines.ts";
 
-export const PLAN = {
-  open: "plan:open",
-  start: "plan:start",
-  skip: "plan:skip",
-  edit: "plan:edit",
-  step: (i: number) => `plan:step:${i}`,
-  delete: "plan:delete",
-  deleteYes: "plan:delete:yes",
-} as const;
+/** What the safety plan uses. */
+export type PlanDeps = Pick<BotServices, "db" | "now" | "helplines">;
 
 const INTRO = "📋 <b>План безопасности</b>\n\n" +
   "Это короткая памятка самому себе на трудную минуту: что подсказывает, что становится хуже, " +
@@ -62,9 +55,9 @@ const QUESTIONS: Record<typeof PLAN_STEPS[number], (h: Helplines) => [string, st
   ],
 };
 
-function stepScreen(ctx: BotContext, i: number, current: string | null): Screen {
+function stepScreen(d: PlanDeps, i: number, current: string | null): Screen {
   const step = PLAN_STEPS[i]!;
-  const [question, hint] = QUESTIONS[step](ctx.services.helplines);
+  const [question, hint] = QUESTIONS[step](d.helplines);
   const now = current ? `\n\nСейчас записано:\n<i>${escapeHtml(current)}</i>` : "";
   return {
     text: `📋 Шаг ${i + 1} из ${PLAN_STEPS.length}. <b>${PLAN_TITLES[step]}</b>\n\n` +
@@ -74,9 +67,13 @@ function stepScreen(ctx: BotContext, i: number, current: string | null): Screen 
   };
 }
 
-async function showPlan(ctx: BotContext, opts: { fresh?: boolean; lead?: string } = {}) {
+async function showPlan(
+  ctx: BotContext,
+  d: PlanDeps,
+  opts: { fresh?: boolean; lead?: string } = {},
+) {
   endFlow(ctx);
-  const plan = await getPlan(ctx.services.db, ctx.user.id);
+  const plan = await getPlan(d.db, ctx.user.id);
   if (!plan || isEmptyPlan(plan)) {
     return await show(ctx, {
       text: (opts.lead ? `${opts.lead}\n\n` : "") + INTRO,
@@ -91,36 +88,36 @@ async function showPlan(ctx: BotContext, opts: { fresh?: boolean; lead?: string 
   }, opts);
 }
 
-async function askStep(ctx: BotContext, i: number, edit: boolean, fresh: boolean) {
-  const plan = await getPlan(ctx.services.db, ctx.user.id);
+async function askStep(ctx: BotContext, d: PlanDeps, i: number, edit: boolean, fresh: boolean) {
+  const plan = await getPlan(d.db, ctx.user.id);
   endFlow(ctx);
   ctx.session.flow = "plan";
   ctx.session.planStep = i;
   ctx.session.edit = edit || undefined;
-  ctx.session.screen = await show(ctx, stepScreen(ctx, i, plan?.[PLAN_STEPS[i]!] ?? null), {
+  ctx.session.screen = await show(ctx, stepScreen(d, i, plan?.[PLAN_STEPS[i]!] ?? null), {
     fresh,
   });
 }
 
 /** After a step: the next one, or the plan (when editing one step, or after the last). */
-async function next(ctx: BotContext, fresh: boolean) {
+async function next(ctx: BotContext, d: PlanDeps, fresh: boolean) {
   const i = ctx.session.planStep ?? 0;
   if (ctx.session.edit || i + 1 >= PLAN_STEPS.length) {
-    return await showPlan(ctx, { fresh, lead: "✅ План сохранён." });
+    return await showPlan(ctx, d, { fresh, lead: "✅ План сохранён." });
   }
-  await askStep(ctx, i + 1, false, fresh);
+  await askStep(ctx, d, i + 1, false, fresh);
 }
 
-export function safetyPlanFeature(): Composer<BotContext> {
+export function safetyPlanFeature(d: PlanDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("plan", (ctx) => showPlan(ctx, { fresh: true }));
+  c.command("plan", (ctx) => showPlan(ctx, d, { fresh: true }));
   c.callbackQuery(PLAN.open, async (ctx) => {
     await ack(ctx);
-    await showPlan(ctx, { fresh: true });
+    await showPlan(ctx, d, { fresh: true });
   });
   c.callbackQuery(PLAN.start, async (ctx) => {
     await ack(ctx);
-    await askStep(ctx, 0, false, false);
+    await askStep(ctx, d, 0, false, false);
   });
   c.callbackQuery(PLAN.edit, async (ctx) => {
     await ack(ctx);
@@ -132,16 +129,16 @@ export function safetyPlanFeature(): Composer<BotContext> {
     });
   });
   // A stale button falls through to the fallback: a short answer and the screen the chat is on.
-  c.callbackQuery(/^plan:step:(\d)$/, async (ctx, stale) => {
+  c.callbackQuery(PLAN.match.step, async (ctx, stale) => {
     const i = Number(ctx.match[1]);
     if (i >= PLAN_STEPS.length) return await stale();
     await ack(ctx);
-    await askStep(ctx, i, true, false);
+    await askStep(ctx, d, i, true, false);
   });
   c.callbackQuery(PLAN.skip, async (ctx, stale) => {
     if (ctx.session.flow !== "plan") return await stale();
     await ack(ctx);
-    await next(ctx, false);
+    await next(ctx, d, false);
   });
   c.callbackQuery(PLAN.delete, async (ctx) => {
     await ack(ctx);
@@ -153,8 +150,8 @@ export function safetyPlanFeature(): Composer<BotContext> {
   });
   c.callbackQuery(PLAN.deleteYes, async (ctx) => {
     await ack(ctx);
-    await deletePlan(ctx.services.db, ctx.user.id);
-    await showPlan(ctx, { lead: "🗑 План удалён." });
+    await deletePlan(d.db, ctx.user.id);
+    await showPlan(ctx, d, { lead: "🗑 План удалён." });
   });
 
   c.filter((ctx) => ctx.session.flow === "plan" && ctx.session.planStep !== undefined)
@@ -174,9 +171,9 @@ export function safetyPlanFeature(): Composer<BotContext> {
             "в трудную минуту.",
         );
       }
-      const { db, now } = ctx.services;
+      const { db, now } = d;
       await savePlanStep(db, ctx.user.id, PLAN_STEPS[i]!, text, now());
-      await next(ctx, true);
+      await next(ctx, d, true);
     });
   return c;
 }

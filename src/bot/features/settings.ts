@@ -4,11 +4,9 @@
 // so Back returns there without any dialog state. ENABLE_STYLE_SETTINGS off closes all of it.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
-import { BACK_TO_MENU, endFlow, MENU } from "./menu.ts";
-import { BACK_TO_PROFILE, PROFILE } from "./profile.ts";
-import { STALE_BUTTON } from "./fallback.ts";
+import { BACK_TO_MENU, BACK_TO_PROFILE, endFlow, MENU, PROFILE, STALE_BUTTON } from "../nav.ts";
 import { LENGTHS, PERSONALITIES, type Style, TONES } from "../../style/style.ts";
 import {
   getStyle,
@@ -21,6 +19,9 @@ import {
 } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
 import { isEnabled } from "../../flags.ts";
+
+/** What style settings use. */
+export type SettingsDeps = Pick<BotServices, "db" | "now" | "flags">;
 
 export const STYLE_UNAVAILABLE = "⚠️ Настройки стиля временно недоступны";
 
@@ -124,8 +125,8 @@ export function pickScreen(key: StyleKey, style: Style, origin: Origin): Screen 
   };
 }
 
-function enabled(ctx: BotContext): boolean {
-  return isEnabled(ctx.services.flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", ctx.from?.id);
+function enabled(ctx: BotContext, d: SettingsDeps): boolean {
+  return isEnabled(d.flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", ctx.from?.id);
 }
 
 async function unavailable(ctx: BotContext, origin: Origin): Promise<void> {
@@ -135,10 +136,10 @@ async function unavailable(ctx: BotContext, origin: Origin): Promise<void> {
 }
 
 /** An entry point: /settings or a "🎨 Настройки стиля" button. */
-async function openSettings(ctx: BotContext, origin: Origin): Promise<void> {
+async function openSettings(ctx: BotContext, d: SettingsDeps, origin: Origin): Promise<void> {
   endFlow(ctx);
-  if (!enabled(ctx)) return await unavailable(ctx, origin);
-  const { db, now } = ctx.services;
+  if (!enabled(ctx, d)) return await unavailable(ctx, origin);
+  const { db, now } = d;
   const style = await getStyle(db, ctx.user.id);
   await ack(ctx);
   await show(ctx, settingsCard(style, origin), { fresh: !ctx.callbackQuery });
@@ -146,13 +147,13 @@ async function openSettings(ctx: BotContext, origin: Origin): Promise<void> {
 }
 
 /** The card's and the sub-menus' buttons (`st:…`). */
-async function onButton(ctx: BotContext): Promise<void> {
+async function onButton(ctx: BotContext, d: SettingsDeps): Promise<void> {
   endFlow(ctx);
   const data = ctx.callbackQuery?.data ?? "";
   const action = parseSettingsData(data);
   const origin = action?.origin ?? (data.endsWith(":p") ? "p" : "m");
-  if (!enabled(ctx)) return await unavailable(ctx, origin);
-  const { db } = ctx.services;
+  if (!enabled(ctx, d)) return await unavailable(ctx, origin);
+  const { db } = d;
   const userId = ctx.user.id;
   if (action?.kind === "pick") {
     const style = await getStyle(db, userId);
@@ -172,11 +173,11 @@ async function onButton(ctx: BotContext): Promise<void> {
   await show(ctx, settingsCard(style, origin));
 }
 
-export function settingsFeature(): Composer<BotContext> {
+export function settingsFeature(d: SettingsDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("settings", (ctx) => openSettings(ctx, "m"));
-  c.callbackQuery(MENU.settings, (ctx) => openSettings(ctx, "m"));
-  c.callbackQuery(PROFILE.settings, (ctx) => openSettings(ctx, "p"));
-  c.callbackQuery(/^st:/, onButton);
+  c.command("settings", (ctx) => openSettings(ctx, d, "m"));
+  c.callbackQuery(MENU.settings, (ctx) => openSettings(ctx, d, "m"));
+  c.callbackQuery(PROFILE.settings, (ctx) => openSettings(ctx, d, "p"));
+  c.callbackQuery(/^st:/, (ctx) => onButton(ctx, d));
   return c;
 }

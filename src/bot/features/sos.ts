@@ -4,29 +4,32 @@
 // conversation afterwards. The exercises' buttons (also on the crisis card) are answered here.
 
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack } from "../ui.ts";
-import { BACK_TO_MENU, MENU } from "./menu.ts";
-import { careFollowUp, careOf, exercises, SAFETY } from "./safety.ts";
-import { hasConsent } from "./onboarding.ts";
-import { PLAN } from "./safety_plan.ts";
+import { BACK_TO_MENU, MENU } from "../nav.ts";
+import { careFollowUp, careOf, exercises, SAFETY, type TriageDeps } from "../triage.ts";
+import { hasConsent } from "../screens/onboarding.ts";
 import {
   BREATHING,
   crisisText,
   groundingText,
   helplinesText,
+  PLAN,
   planText,
   sosText,
   violenceText,
-} from "./safety_texts.ts";
+} from "../screens/crisis.ts";
 import { getPlan, isEmptyPlan } from "../../safety/plan.ts";
 import { recordEvent } from "../../safety/store.ts";
 
+/** What /sos and the exercises use. */
+export type SosDeps = Pick<BotServices, "db" | "now" | "helplines" | "safety"> & TriageDeps;
+
 export const SOS_LINES = "safety:lines";
 
-async function sos(ctx: BotContext) {
+async function sos(ctx: BotContext, d: SosDeps) {
   await ack(ctx);
-  const { db, now, helplines } = ctx.services;
+  const { db, now, helplines } = d;
   if (ctx.user.consent_at) await recordEvent(db, ctx.user.id, "sos", "sos", now());
   const plan = await getPlan(db, ctx.user.id);
   const hasPlan = plan !== undefined && !isEmptyPlan(plan);
@@ -44,31 +47,35 @@ async function sos(ctx: BotContext) {
  * message is read by the offline analyser alone. Acute gets the crisis card (nothing stored);
  * concern gets the soft line, then onboarding goes on.
  */
-export async function preConsentTriage(ctx: BotContext, next: () => Promise<void>) {
-  const text = ctx.message?.text;
-  if (hasConsent(ctx) || text === undefined || text.startsWith("/")) return await next();
-  const verdict = ctx.services.safety.checkOffline({ text, place: "helper" });
-  if (verdict.tier === "none") return await next();
-  ctx.log.info("Crisis signal before consent: help shown, nothing stored", { tier: verdict.tier });
-  const { helplines } = ctx.services;
-  if (verdict.tier === "acute") {
-    const card = verdict.violence ? violenceText(helplines) : crisisText(helplines);
-    return void await ctx.reply(card, {
-      parse_mode: "HTML",
-      reply_markup: exercises(new InlineKeyboard()),
+export function preConsentTriage(d: SosDeps) {
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    const text = ctx.message?.text;
+    if (hasConsent(ctx) || text === undefined || text.startsWith("/")) return await next();
+    const verdict = d.safety.checkOffline({ text, place: "helper" });
+    if (verdict.tier === "none") return await next();
+    ctx.log.info("Crisis signal before consent: help shown, nothing stored", {
+      tier: verdict.tier,
     });
-  }
-  await careFollowUp(ctx, careOf(verdict));
-  await next();
+    const { helplines } = d;
+    if (verdict.tier === "acute") {
+      const card = verdict.violence ? violenceText(helplines) : crisisText(helplines);
+      return void await ctx.reply(card, {
+        parse_mode: "HTML",
+        reply_markup: exercises(new InlineKeyboard()),
+      });
+    }
+    await careFollowUp(ctx, d, careOf(verdict));
+    await next();
+  };
 }
 
-export function sosFeature(): Composer<BotContext> {
+export function sosFeature(d: SosDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("sos", sos);
-  c.callbackQuery(SAFETY.sos, sos);
+  c.command("sos", (ctx) => sos(ctx, d));
+  c.callbackQuery(SAFETY.sos, (ctx) => sos(ctx, d));
   c.callbackQuery(SAFETY.grounding, async (ctx) => {
     await ack(ctx);
-    await ctx.reply(groundingText(ctx.services.helplines), { parse_mode: "HTML" });
+    await ctx.reply(groundingText(d.helplines), { parse_mode: "HTML" });
   });
   c.callbackQuery(SAFETY.breathing, async (ctx) => {
     await ack(ctx);
@@ -76,7 +83,7 @@ export function sosFeature(): Composer<BotContext> {
   });
   c.callbackQuery(SOS_LINES, async (ctx) => {
     await ack(ctx);
-    await ctx.reply(helplinesText(ctx.services.helplines), { parse_mode: "HTML" });
+    await ctx.reply(helplinesText(d.helplines), { parse_mode: "HTML" });
   });
   return c;
 }

@@ -4,10 +4,9 @@
 // endpoint uses, so a payment is applied once whichever comes first.
 
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
-import { endFlow, MENU, showMenu } from "./menu.ts";
-import { PROFILE } from "./profile.ts";
+import { endFlow, MENU, PROFILE, showMenu } from "../nav.ts";
 import {
   CANCELED_SCREEN,
   PAY,
@@ -15,14 +14,17 @@ import {
   subscriptionScreen,
   successScreen,
   TOASTS,
-} from "./subscription_screens.ts";
+} from "../screens/subscription.ts";
 import { usedToday } from "../../stats/daily.ts";
 import { latestHeld } from "../../chat/history.ts";
 import { subscriptionUntil } from "../../payments/store.ts";
 
-async function showSubscription(ctx: BotContext, back: "menu" | "profile") {
+/** What the subscription screens use. */
+export type SubscriptionDeps = Pick<BotServices, "db" | "now" | "payments" | "limits">;
+
+async function showSubscription(ctx: BotContext, d: SubscriptionDeps, back: "menu" | "profile") {
   endFlow(ctx);
-  const { db, now, payments, limits } = ctx.services;
+  const { db, now, payments, limits } = d;
   const t = now();
   await show(
     ctx,
@@ -39,9 +41,9 @@ async function showSubscription(ctx: BotContext, back: "menu" | "profile") {
   );
 }
 
-export function subscriptionFeature(): Composer<BotContext> {
+export function subscriptionFeature(d: SubscriptionDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command("subscription", (ctx) => showSubscription(ctx, "menu"));
+  c.command("subscription", (ctx) => showSubscription(ctx, d, "menu"));
   for (
     const [data, back] of [[MENU.subscription, "menu"], [PAY.offer, "menu"], [
       PROFILE.subscription,
@@ -50,12 +52,12 @@ export function subscriptionFeature(): Composer<BotContext> {
   ) {
     c.callbackQuery(data, async (ctx) => {
       await ack(ctx);
-      await showSubscription(ctx, back);
+      await showSubscription(ctx, d, back);
     });
   }
 
   c.callbackQuery(/^pay:plan:(\d+)$/, async (ctx) => {
-    const { payments, now } = ctx.services;
+    const { payments, now } = d;
     const started = await payments.start(
       ctx.user.id,
       Number(ctx.match[1]),
@@ -67,11 +69,11 @@ export function subscriptionFeature(): Composer<BotContext> {
       return await show(ctx, paymentScreen(started.payment));
     }
     await ack(ctx, started.kind === "unavailable" ? TOASTS.failed : TOASTS.off);
-    await showSubscription(ctx, "menu");
+    await showSubscription(ctx, d, "menu");
   });
 
   c.callbackQuery(/^pay:check:(\d+)$/, async (ctx) => {
-    const { payments, now, db } = ctx.services;
+    const { payments, now, db } = d;
     const r = await payments.check(ctx.user.id, Number(ctx.match[1]), now());
     switch (r.kind) {
       case "succeeded":
@@ -97,18 +99,18 @@ export function subscriptionFeature(): Composer<BotContext> {
           return await ack(ctx, TOASTS.pending);
         }
         await ack(ctx, r.status === "canceled" ? TOASTS.canceled : TOASTS.closed);
-        return await showSubscription(ctx, "menu");
+        return await showSubscription(ctx, d, "menu");
       }
       default:
         await ack(ctx, r.kind === "off" ? TOASTS.off : TOASTS.closed);
-        return await showSubscription(ctx, "menu");
+        return await showSubscription(ctx, d, "menu");
     }
   });
 
   c.callbackQuery(/^pay:cancel:(\d+)$/, async (ctx) => {
-    const done = await ctx.services.payments.cancel(ctx.user.id, Number(ctx.match[1]));
+    const done = await d.payments.cancel(ctx.user.id, Number(ctx.match[1]));
     await ack(ctx, done ? TOASTS.abandoned : TOASTS.closed);
-    await showMenu(ctx);
+    await showMenu(ctx, d);
   });
   return c;
 }

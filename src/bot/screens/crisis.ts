@@ -113,3 +113,16 @@ export function planText(plan: SafetyPlan): string {
 export const ADMIN_ALERT = (who: string, place: string, source: string) =>
   `⚠️ Кризисный сигнал: пользователь ${who}, раздел ${place}, источник ${source}. ` +
   "Текст сообщения не пересылается.";
+
+/** The safety plan's callback data (features/safety_plan.ts; /sos opens it). */
+export const PLAN = {
+  open: "plan:open",
+  start: "plan:start",
+  skip: "plan:skip",
+  edit: "plan:edit",
+  step: (i: number) => `plan:step:${i}`,
+  delete: "plan:delete",
+  deleteYes: "plan:delete:yes",
+  /** Parsers of the data built above. */
+  match: { step: /^plan:step:(\d)$/ },
+} as const;

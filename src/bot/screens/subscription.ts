@@ -2,11 +2,10 @@
 // «💳 Оплатить подписку» (YooKassa's page), the outcome of a payment, the free-limit offer.
 // Shared by the bot and the api (which tells users about payments YooKassa reported).
 
-import { formatDate } from "../../text/dates.ts";
 import { InlineKeyboard } from "grammy";
 import type { Screen } from "../ui.ts";
-import { BACK_TO_MENU, MENU } from "./menu.ts";
-import { BACK_TO_PROFILE, PROFILE } from "./profile.ts";
+import { BACK_TO_MENU, BACK_TO_PROFILE, MENU, PROFILE } from "../nav.ts";
+import { formatDate } from "../../text/dates.ts";
 import { monthsText, type Plan, roubles } from "../../payments/plans.ts";
 import type { PaymentRow } from "../../payments/store.ts";
 import { plural } from "../../text/plural.ts";

@@ -2,7 +2,7 @@
 // auto-retry, it sees every real request, so each 429 and each retry is counted.
 
 import type { Transformer } from "grammy";
-import type { Metrics } from "./metrics.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 
 export function telegramMetrics(metrics: Metrics): Transformer {
   return async (prev, method, payload, signal) => {

@@ -4,8 +4,8 @@
 import { Api } from "grammy";
 import type { Queryable } from "../db/db.ts";
 import { latestHeld } from "../chat/history.ts";
-import { CANCELED_SCREEN, successScreen } from "../bot/features/subscription_screens.ts";
-import type { Outcome } from "./store.ts";
+import type { Outcome } from "../payments/store.ts";
+import { CANCELED_SCREEN, successScreen } from "./screens/subscription.ts";
 
 export type Send = (
   chatId: number,

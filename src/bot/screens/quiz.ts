@@ -2,12 +2,12 @@
 // with its progress and answer buttons, and the result card.
 
 import { InlineKeyboard } from "grammy";
-import type { Screen } from "../ui.ts";
-import { escapeHtml } from "../ui.ts";
-import { BACK_TO_MENU, MENU } from "./menu.ts";
+import type { BotContext, BotServices } from "../context.ts";
+import { escapeHtml, type Screen, show } from "../ui.ts";
+import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import type { Question, QuizBank } from "../../quiz/content.ts";
-import type { QuizSession } from "../../quiz/sessions.ts";
+import { activeSession, type QuizSession } from "../../quiz/sessions.ts";
 
 export const QUIZ = {
   list: "quiz:list",
@@ -17,7 +17,30 @@ export const QUIZ = {
   pause: "quiz:pause",
   answer: (session: number, position: number, value: string) =>
     `quiz:a:${session}:${position}:${value}`,
+  /** Parsers of the data built above. */
+  match: {
+    category: /^quiz:(intro|start|resume):(\w+)$/,
+    answer: /^quiz:a:(\d+):(\d+):(\w+)$/,
+  },
 } as const;
+
+type QuizBanks = Pick<BotServices, "db" | "quizzes">;
+
+export function bankOf(d: Pick<BotServices, "quizzes">, category: QuizCategory): QuizBank {
+  return d.quizzes.get(category)!;
+}
+
+/** A quiz's intro with Start (or Resume / Start over); the deep link and the list lead here. */
+export async function showQuizIntro(
+  ctx: BotContext,
+  d: QuizBanks,
+  category: QuizCategory,
+  opts: { fresh?: boolean; lead?: string } = {},
+) {
+  endFlow(ctx);
+  const active = await activeSession(d.db, ctx.user.id, category);
+  await show(ctx, introScreen(bankOf(d, category), active, opts.lead), opts);
+}
 
 const ICONS: Record<QuizCategory, string> = {
   relationships: "💞",
