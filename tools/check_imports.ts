@@ -5,7 +5,8 @@
 //   cli → app → bot | api → domain → db → leaf
 //
 // A module may import its own layer and the layers to its right, never one to its left; the
-// domain (and everything below it) never imports grammY or hono. Prints what it found and exits
+// domain (and everything below it) never imports grammY or hono, and a bot feature never imports
+// another feature (what features share lives in src/bot/ itself). Prints what it found and exits
 // 1 on a problem.
 
 import { dirname, join, relative, resolve } from "node:path";
@@ -41,6 +42,8 @@ const EDGE_PACKAGES: ReadonlyArray<{ match: RegExp; layers: readonly string[] }>
   { match: /^(grammy|@grammyjs\/)/, layers: ["cli", "app", "bot"] },
   { match: /^hono/, layers: ["cli", "app", "api"] },
 ];
+
+const FEATURE = /^src\/bot\/features\//;
 
 export type Graph = Map<string, { local: string[]; packages: string[] }>;
 
@@ -129,6 +132,9 @@ export function forbiddenEdges(graph: Graph): string[] {
     const layer = layerOf(from);
     for (const to of local) {
       const target = layerOf(to);
+      if (FEATURE.test(from) && FEATURE.test(to)) {
+        found.push(`${from} → ${to} (a feature may not import another feature)`);
+      }
       if (target !== layer && !ALLOWED[layer]?.includes(target)) {
         found.push(`${from} → ${to} (${layer} may not import ${target})`);
       }
