@@ -7,7 +7,19 @@
 //                   {"restart": true} (a new bot process on the same database; its messages
 //                   are numbered from 1001), {"yookassa": "succeeded"} (YooKassa's newest
 //                   payment changes status, as if the user paid on YooKassa's page),
-//                   {"advanceHours": 25} (the bot's clock moves on)
+//                   {"advanceHours": 25} (the bot's clock moves on),
+//                   {"given": "onboarded", "user": "alice", "name": "Анна", "age": 29,
+//                   "gender": "female"} (a prepared state instead of replayed updates: the user
+//                   has finished onboarding — given.ts; user defaults to alice, name to the
+//                   Telegram first name, age and gender to not given). Scenarios about something
+//                   after onboarding start so, and onboarding's texts stay in its own scenarios.
+//                   It only writes the database, through the bot's domain functions: no Bot API
+//                   calls (its exchange in expected.json is the input with no calls). It takes the
+//                   update and message ids the onboarding would have (the name typed unless it is
+//                   the Telegram one, the age typed, the gender tapped), so later ids stay those
+//                   of a replayed onboarding; a tap on the menu that onboarding would have left
+//                   names that message: {"tap": "menu:profile", "message": 104} (104 after a
+//                   typed age, else 103 after a typed name, else 101)
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
 //                   sent to OpenAI (path and body), so prompts are reviewed like code
@@ -28,6 +40,7 @@ import { parseFlag } from "../../src/flags.ts";
 import { ALICE, type ApiCall, BOB, type Person, Updates } from "./telegram.ts";
 import { type ScriptedResponse, startOpenAiMock } from "./openai_mock.ts";
 import { type MockPayment, startYooKassaMock } from "./yookassa_mock.ts";
+import { type Given, givenOnboarded } from "./given.ts";
 
 export const SCENARIOS_DIR = new URL("../../fixtures/scenarios/", import.meta.url);
 
@@ -144,6 +157,7 @@ export async function replayScenario(
       | { restart: true }
       | { yookassa: MockPayment["status"] }
       | { advanceHours: number }
+      | Given
     >
   >(
     new URL("updates.json", dir),
@@ -190,6 +204,14 @@ export async function replayScenario(
       exchanges.push({ input, calls: [] });
       continue;
     }
+    if ("given" in input) {
+      if (input.given !== "onboarded") throw new Error(`Unknown given state ${input.given}`);
+      const history = await givenOnboarded(first.db, person(input.user), input, new Date(clockMs));
+      builder.skip(history.updates, history.messages);
+      bot.api.skipMessageIds(history.messageIds);
+      exchanges.push({ input, calls: [] });
+      continue;
+    }
     if ("restart" in input) {
       allCalls.push(...bot.api.calls);
       bot = await startTestBot({ ...options, db: first.db, firstMessageId: 1001 });
@@ -233,9 +255,14 @@ export async function replayScenario(
   };
 }
 
+function person(user = "alice"): Person {
+  const who = PEOPLE[user];
+  if (!who) throw new Error(`Unknown user ${user} (known: ${Object.keys(PEOPLE)})`);
+  return who;
+}
+
 function toUpdate(u: Updates, step: Step, calls: ApiCall[]): Update {
-  const who = PEOPLE[step.user ?? "alice"];
-  if (!who) throw new Error(`Unknown user ${step.user} (known: ${Object.keys(PEOPLE)})`);
+  const who = person(step.user);
   if ("text" in step) return u.text(who, step.text);
   if ("tap" in step) {
     return u.callback(who, step.tap, step.message ?? showing(calls, who, step.tap));

@@ -36,6 +36,8 @@ export interface Recorder {
   /** Texts sent with sendMessage or editMessageText, in order. */
   texts(): string[];
   clear(): void;
+  /** Gives the next `n` message ids to messages sent before (a scenario's prepared state). */
+  skipMessageIds(n: number): void;
   /** Makes the next call of `method` fail with this Telegram error. */
   failNext(method: string, error_code: number, description: string): void;
 }
@@ -71,6 +73,7 @@ export function recordApi(
       calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
         .map((c) => String(c.payload.text)),
     clear: () => void calls.splice(0),
+    skipMessageIds: (n) => void (messageId += n),
     failNext: (method, error_code, description) =>
       void failures.set(method, { error_code, description }),
   };
@@ -130,6 +133,13 @@ export class Updates {
   private nextUpdateId = 1;
   private nextMessageId = 1;
   constructor(private date = 1_700_000_000) {}
+
+  /** Moves on as if `updates` updates, `messages` of them messages, had been built before. */
+  skip(updates: number, messages: number): void {
+    this.nextUpdateId += updates;
+    this.nextMessageId += messages;
+    this.date += updates;
+  }
 
   private base(): { update_id: number } {
     return { update_id: this.nextUpdateId++ };
