@@ -37,7 +37,8 @@ import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
-import { markdownToTelegramHtml, splitForTelegram } from "../../llm/format.ts";
+import { markdownToTelegramHtml } from "../format/telegram_html.ts";
+import { splitForTelegram } from "../format/split.ts";
 
 export const QUIZ_FINISHED = "Этот квиз уже завершён";
 export const ALREADY_ANSWERED = "Ответ на этот вопрос уже принят";

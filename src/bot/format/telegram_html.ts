@@ -1,7 +1,7 @@
 // Turns the Markdown chat models write into the HTML subset Telegram accepts, or into plain text
 // for when Telegram rejects the HTML anyway. Splitting and shortening live in split.ts.
 
-export { countParagraphs, limitParagraphs, splitForTelegram } from "./split.ts";
+import { escapeAttr, escapeHtml } from "./escape.ts";
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+#.-]*)\s*$/;
 const QUOTE = /^\s{0,3}>/;
@@ -76,14 +76,6 @@ export function stripToPlainText(md: string): string {
 }
 
 const ENTITY_CHARS: Record<string, string> = { lt: "<", gt: ">", quot: '"', amp: "&" };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function escapeAttr(text: string): string {
-  return escapeHtml(text).replace(/"/g, "&quot;");
-}
 
 function convertLine(raw: string): string {
   const line = raw.trimEnd();
