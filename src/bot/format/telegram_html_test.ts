@@ -90,7 +90,8 @@ Deno.test("markdownToTelegramHtml nests and closes everything", () => {
     ["**внешний **внутренний** хвост**", "<b>внешний внутренний хвост</b>"],
     ["**Совет:** дышите **медленно**", "<b>Совет:</b> дышите <b>медленно</b>"],
     ["***оба***", "<b><i>оба</i></b>"],
-    ["**a *b** c*", "<b>a *b</b> c*"],
+    // CommonMark reads crossed markers as <em><em>a <em>b</em></em> c</em>; one <i> is kept.
+    ["**a *b** c*", "<i>a b c</i>"],
     ["**[ссылка](https://x.ru/a_b)**", '<b><a href="https://x.ru/a_b">ссылка</a></b>'],
     ["# **Итог**", "<b>Итог</b>"],
     ["### Шаг 2 ###", "<b>Шаг 2</b>"],
@@ -142,6 +143,51 @@ Deno.test("markdownToTelegramHtml always produces valid HTML for random marker s
     }
     assert.ok(!/[<>]/.test(stripToPlainText(md).replace(/[<>]/g, "")));
   }
+});
+
+Deno.test("markdownToTelegramHtml keeps every prefix of a streamed answer valid", () => {
+  const answer = ANSWER +
+    "\n\n```ts\nconst a = b < c && d; // **x**\n```\n\n| a | *b* |\n|---|---|";
+  for (let end = 0; end <= answer.length; end++) {
+    const md = answer.slice(0, end);
+    const html = markdownToTelegramHtml(md);
+    try {
+      assertTelegramHtml(html);
+    } catch (error) {
+      throw new Error(`for ${JSON.stringify(md)} → ${JSON.stringify(html)}`, { cause: error });
+    }
+  }
+  assert.equal(markdownToTelegramHtml("Начните с **сил"), "Начните с **сил");
+  assert.equal(markdownToTelegramHtml("a ``` b"), "a ``` b");
+  assert.equal(markdownToTelegramHtml("Код:\n```py\nx = 1 < 2"), "Код:\n<pre>x = 1 &lt; 2</pre>");
+});
+
+Deno.test("markdownToTelegramHtml keeps to what Telegram can nest", () => {
+  const cases: [string, string][] = [
+    ["> a\n> > b\n> ```\n> c < d\n> ```", "<blockquote>a\nb\nc &lt; d</blockquote>"],
+    ["[`код` и **жирный**](https://x.ru)", '<a href="https://x.ru">код и <b>жирный</b></a>'],
+    ["- a\n  - b\n1. c\n   - d", "• a\n  • b\n1. c\n   • d"],
+    ["- [ ] сделать\n- [x] готово", "• [ ] сделать\n• [x] готово"],
+    ["Абзац\n---\nдальше", "Абзац\n\nдальше"],
+    ["Заголовок\n===", "<b>Заголовок</b>"],
+    ["| a | b |\n|---|---|\n| 1 | **2** |", "<b>a | b</b>\n1 | <b>2</b>"],
+    [
+      "![фото](https://x.ru/a.png) [x](tg://user?id=1)",
+      '<a href="https://x.ru/a.png">фото</a> [x](tg://user?id=1)',
+    ],
+    ["&#60;script&#62; <i>", "&amp;#60;script&amp;#62; &lt;i&gt;"],
+  ];
+  for (const [md, html] of cases) {
+    assert.equal(markdownToTelegramHtml(md), html, md);
+    assertTelegramHtml(html);
+  }
+});
+
+Deno.test("markdownToTelegramHtml falls back to escaped text when the lexer gives up", () => {
+  const deep = ">".repeat(10_000) + " <глубоко> & **x**";
+  const html = markdownToTelegramHtml(deep);
+  assertTelegramHtml(html);
+  assert.ok(html.startsWith("&gt;&gt;&gt;") && html.endsWith(" &lt;глубоко&gt; &amp; **x**"));
 });
 
 Deno.test("markdownToTelegramHtml stays fast on a long line of unmatched markers", () => {
