@@ -168,8 +168,8 @@ const SECRET_HELP: Record<string, string> = {
   YOOKASSA_SECRET_KEY:
     "set it to the secret key from the YooKassa dashboard (Integration → API keys)",
   POSTGRES_PASSWORD: "set it to the database user's password, or remove it for trust login",
-  STATS_TOKEN: "set it to a long random string (at least 16 characters), e.g. the output of " +
-    "`openssl rand -hex 24`, or remove it to turn GET /stats off",
+  STATS_TOKEN: "set it to a long random string (at least 16 letters, digits or -._~+/), e.g. the " +
+    "output of `openssl rand -hex 24`, or remove it to turn GET /stats off",
 };
 const SHOP_HELP = "set it to the numeric shopId from the YooKassa dashboard";
 const ADMINS_HELP = "use Telegram user ids separated by commas, e.g. 12345,67890";
@@ -225,7 +225,8 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     API_HOST: field((v) => v ?? "0.0.0.0"),
     API_PORT: field(int("API_PORT", 8080, 1, 65535, "a TCP port")),
     METRICS_PORT: field(int("METRICS_PORT", 9101, 0, 65535, "a TCP port; 0 turns it off")),
-    STATS_TOKEN: field(secret("STATS_TOKEN", required, /^\S{16,}$/)),
+    // What an `Authorization: Bearer` header can carry (RFC 6750); bearerAuth refuses the rest.
+    STATS_TOKEN: field(secret("STATS_TOKEN", required, /^[\w.~+/-]{16,}=*$/)),
     ADMIN_IDS: field(adminIds),
     LOG_LEVEL: field(choice("LOG_LEVEL", ["debug", "info", "warn", "error"] as const, undefined)),
     LOG_FORMAT: field(choice("LOG_FORMAT", ["json", "pretty"] as const, undefined)),

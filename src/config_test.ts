@@ -223,6 +223,18 @@ Deno.test("BOT_TOKEN is named with its fix only when required", () => {
   );
 });
 
+Deno.test("STATS_TOKEN must fit in a bearer header", () => {
+  assert.equal(
+    loadConfig({ STATS_TOKEN: "abc-DEF_123.~+/xyz==" }).statsToken,
+    "abc-DEF_123.~+/xyz==",
+  );
+  const bad = problemsOf(() => loadConfig({ STATS_TOKEN: "0123456789abcdef!" }));
+  assert.match(
+    bad[0]!,
+    /^STATS_TOKEN is not in the expected format: .*letters, digits or -\._~\+\//,
+  );
+});
+
 Deno.test("a malformed flag is rejected, listing the accepted forms", () => {
   const [problem] = problemsOf(() => loadConfig({ ENABLE_ADAPTIVE_QUIZ: "maybe" }));
   assert.match(

@@ -4,9 +4,11 @@
 //   GET  /stats?days=N            the `soulbot stats` report as JSON (Bearer STATS_TOKEN)
 //   GET  /metrics                 this process's Prometheus metrics (Bearer STATS_TOKEN if set)
 // One log line and one soulnear_http_request_duration_seconds observation per request, and a
-// single error handler.
+// single error handler. The bearer token is checked by Hono's bearerAuth (constant time).
 
 import { type Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { HTTPException } from "hono/http-exception";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import type { Migration } from "../db/migrate.ts";
@@ -17,7 +19,6 @@ import type { Outcome } from "../payments/store.ts";
 import { VERSION } from "../version.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { buildReport } from "../stats/report.ts";
-import { timingSafeEqual } from "node:crypto";
 
 /** What the server passes along with each request (the direct peer's address). */
 export interface ApiEnv {
@@ -40,13 +41,6 @@ export interface ApiDeps {
 }
 
 const ROUTES = new Set(["/health", "/yookassa/notifications", "/stats", "/metrics"]);
-
-/** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
-function bearer(header: string | undefined, token: string): boolean {
-  const given = new TextEncoder().encode(/^Bearer (.+)$/.exec(header ?? "")?.[1] ?? "");
-  const want = new TextEncoder().encode(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
 
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const { db, log } = deps;
@@ -76,10 +70,25 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.onError((err, c) => {
+    // A refusal thrown by middleware (bearerAuth's 401) is an answer, not an error.
+    if (err instanceof HTTPException) return err.getResponse();
     log.error("api error", { method: c.req.method, path: c.req.path, err });
     return c.json({ error: "internal error" }, 500);
   });
   app.notFound((c) => c.json({ error: "not found" }, 404));
+
+  if (deps.statsToken) {
+    // No header, a malformed one and a wrong token all get the same 401.
+    const refuse = { message: unauthorized };
+    const auth = bearerAuth({
+      token: deps.statsToken,
+      noAuthenticationHeader: refuse,
+      invalidAuthenticationHeader: refuse,
+      invalidToken: refuse,
+    });
+    app.use("/stats", auth);
+    app.use("/metrics", auth);
+  }
 
   app.get("/health", async (c) => {
     let database = "ok";
@@ -123,9 +132,6 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get("/metrics", async (c) => {
-    if (deps.statsToken && !bearer(c.req.header("authorization"), deps.statsToken)) {
-      return unauthorized(c);
-    }
     return c.body(await deps.metrics.registry.metrics(), 200, {
       "content-type": deps.metrics.registry.contentType,
     });
@@ -133,7 +139,6 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/stats", async (c) => {
     if (!deps.statsToken) return c.json({ error: "not found" }, 404);
-    if (!bearer(c.req.header("authorization"), deps.statsToken)) return unauthorized(c);
     const raw = c.req.query("days") ?? "7";
     const days = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(days >= 1 && days <= 366)) {
@@ -145,6 +150,6 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   return app;
 }
 
-function unauthorized(c: Context<ApiEnv>) {
+function unauthorized(c: Context) {
   return c.json({ error: "unauthorized" }, 401, { "www-authenticate": 'Bearer realm="soulnear"' });
 }

@@ -9,7 +9,7 @@ import { streamingReply } from "./stream_reply.ts";
 import { type Assistant, type Care, composePrompt } from "../llm/prompts.ts";
 import { mainNumber } from "../safety/helplines.ts";
 import { LlmUnavailableError } from "../llm/llm.ts";
-import { limitParagraphs } from "../llm/format.ts";
+import { limitParagraphs } from "./format/split.ts";
 import { costUsd } from "../llm/pricing.ts";
 import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
 import { getStyle } from "../style/settings.ts";

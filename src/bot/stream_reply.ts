@@ -7,7 +7,8 @@
 
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { BotContext, DraftSupport } from "./context.ts";
-import { markdownToTelegramHtml, splitForTelegram, stripToPlainText } from "../llm/format.ts";
+import { markdownToTelegramHtml, stripToPlainText } from "./format/telegram_html.ts";
+import { splitForTelegram } from "./format/split.ts";
 
 const PREVIEW_LIMIT = 3900;
 

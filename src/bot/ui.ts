@@ -1,17 +1,15 @@
 // Showing screens: a screen is HTML text with an inline keyboard. A button press edits the
-// message it came from; a command or typed text sends a new message. Also the HTML escaping
-// every piece of user-provided text goes through.
+// message it came from; a command or typed text sends a new message. Screens escape
+// user-provided text with escapeHtml (format/escape.ts), re-exported here.
 
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { BotContext } from "./context.ts";
 
+export { escapeHtml } from "./format/escape.ts";
+
 export interface Screen {
   text: string;
   keyboard?: InlineKeyboard;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Shows a screen and returns the id of the message that shows it. */

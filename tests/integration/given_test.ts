@@ -10,7 +10,7 @@ import { ALICE, BOB, type Person, Updates } from "../harness/telegram.ts";
 import { givenOnboarded, type Onboarded } from "../harness/given.ts";
 import { freshDb } from "../harness/db.ts";
 import type { Queryable } from "../../src/db/db.ts";
-import { OB } from "../../src/bot/features/onboarding.ts";
+import { OB } from "../../src/bot/screens/onboarding.ts";
 
 const NAMELESS: Person = { id: 100_003, first_name: "🌸".repeat(33) };
 

@@ -111,7 +111,8 @@ Deno.test("api: GET /stats needs the bearer token; /metrics shows the api's requ
   const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
   const none = await app.request("/stats");
   assert.equal(none.status, 401);
-  assert.match(none.headers.get("www-authenticate") ?? "", /^Bearer/);
+  assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="soulnear"');
+  assert.deepEqual(await none.json(), { error: "unauthorized" });
   assert.equal((await app.request("/stats", auth("stats-token-0123456780"))).status, 401);
   assert.equal((await app.request("/stats?days=0", auth(TOKEN))).status, 400);
   const res = await app.request("/stats?days=30", auth(TOKEN));
@@ -121,6 +122,11 @@ Deno.test("api: GET /stats needs the bearer token; /metrics shows the api's requ
   assert.deepEqual(body.product.retention.cohorts[0].d7, { returned: 2, of: 5, rate: 0.4 });
   assert.equal(body.technical.database.queries, 600);
   assert.equal((await app.request("/metrics")).status, 401);
+  for (const authorization of ["Basic c3RhdHM6eA==", "Bearer", `Bearer ${TOKEN} x`]) {
+    const refused = await app.request("/metrics", { headers: { authorization } });
+    assert.equal(refused.status, 401, `malformed header ${authorization}`);
+    assert.deepEqual(await refused.json(), { error: "unauthorized" });
+  }
   const metrics = await app.request("/metrics", auth(TOKEN));
   assert.equal(metrics.status, 200);
   const s = parsePrometheus(await metrics.text());

@@ -42,7 +42,8 @@ import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
 import { isEnabled } from "../../flags.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
-import { markdownToTelegramHtml, splitForTelegram } from "../../llm/format.ts";
+import { markdownToTelegramHtml } from "../format/telegram_html.ts";
+import { splitForTelegram } from "../format/split.ts";
 
 /** What the quizzes use. */
 export type QuizDeps =
