@@ -6,7 +6,14 @@ import { validateRanges, YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
-import { describeFlag, type Flag, FLAG_FORMS, parseFlag } from "./flags.ts";
+import {
+  describeFlag,
+  type Flag,
+  FLAG_FORMS,
+  FLAG_NAMES,
+  type FlagKey,
+  parseFlag,
+} from "./flags.ts";
 import type { LogFormat, LogLevel } from "./log.ts";
 import { DEFAULT_PRICES, parsePriceTable, type PriceTable } from "./llm/pricing.ts";
 
@@ -18,14 +25,7 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-/** Config flag key → environment variable (also the flag name hashed for rollouts). */
-export const FLAG_NAMES = {
-  useChatCompletion: "USE_CHAT_COMPLETION",
-  enableStyleSettings: "ENABLE_STYLE_SETTINGS",
-  enablePatternAnalysis: "ENABLE_PATTERN_ANALYSIS",
-  enableAdaptiveQuiz: "ENABLE_ADAPTIVE_QUIZ",
-} as const;
-export type FlagKey = keyof typeof FLAG_NAMES;
+export { FLAG_NAMES, type FlagKey } from "./flags.ts";
 
 export type DatabaseConfig =
   | { readonly kind: "postgres"; readonly url: string; readonly display: string }
