@@ -16,23 +16,31 @@ import { redactUrl } from "./redact.ts";
 export { FLAG_NAMES, type FlagKey } from "./flags.ts";
 
 export type RequiredSecret = "BOT_TOKEN" | "OPENAI_API_KEY";
-export interface LoadConfigOptions {
+export interface LoadConfigOptions<R extends readonly RequiredSecret[] = RequiredSecret[]> {
   /** Secrets the calling command cannot run without (e.g. `bot` needs BOT_TOKEN). */
-  require?: readonly RequiredSecret[];
+  require?: R;
   /** Directory that relative DATA_DIR and BACKUP_DIR are resolved against; default ".". */
   cwd?: string;
 }
 
 /** The settings (deep-frozen): what the schema below makes of the environment. */
 export type Config = Frozen<z.output<ReturnType<typeof configSchema>>>;
+/** Config with the secrets that a literal `require` list names typed as present (loadConfig
+ * throws without them); a list typed just `RequiredSecret[]` promises nothing. */
+export type ConfigWith<R extends readonly RequiredSecret[]> =
+  & Config
+  & Present<number extends R["length"] ? never : R[number]>;
+type Present<S> =
+  & ("BOT_TOKEN" extends S ? { readonly botToken: string } : unknown)
+  & ("OPENAI_API_KEY" extends S ? { readonly openai: { readonly apiKey: string } } : unknown);
 type Frozen<T> = { readonly [K in keyof T]: Frozen<T[K]> };
 
 /** Validates `env` (the merged environment) and returns a deep-frozen Config, or throws a
  * ConfigError listing every problem. */
-export function loadConfig(
+export function loadConfig<const R extends readonly RequiredSecret[] = []>(
   env: Record<string, string | undefined>,
-  opts: LoadConfigOptions = {},
-): Config {
+  opts: LoadConfigOptions<R> = {},
+): ConfigWith<R> {
   const result = configSchema(new Set(opts.require), opts.cwd ?? ".").safeParse(env);
   if (!result.success) {
     throw new ConfigError(
@@ -43,7 +51,7 @@ export function loadConfig(
       ),
     );
   }
-  return deepFreeze(result.data);
+  return deepFreeze(result.data) as ConfigWith<R>;
 }
 
 const HELP = {
