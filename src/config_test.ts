@@ -3,7 +3,9 @@
 
 import { YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import assert from "node:assert/strict";
-import { type Config, configSummary, FLAG_NAMES, isSecretName, loadConfig } from "./config.ts";
+import { type Config, FLAG_NAMES, loadConfig } from "./config.ts";
+import { configSummary } from "./config_summary.ts";
+import { isSecretName } from "./redact.ts";
 import { ConfigError } from "./errors.ts";
 import { DEFAULT_PRICES } from "./llm/pricing.ts";
 

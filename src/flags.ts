@@ -6,6 +6,15 @@ export type Flag = { mode: "on" } | { mode: "off" } | { mode: "percent"; percent
 /** The accepted forms, for error messages. */
 export const FLAG_FORMS = "true, false or a percentage like 25% (on/off, yes/no and 1/0 also work)";
 
+/** Config flag key → environment variable (also the flag name hashed for rollouts). */
+export const FLAG_NAMES = {
+  useChatCompletion: "USE_CHAT_COMPLETION",
+  enableStyleSettings: "ENABLE_STYLE_SETTINGS",
+  enablePatternAnalysis: "ENABLE_PATTERN_ANALYSIS",
+  enableAdaptiveQuiz: "ENABLE_ADAPTIVE_QUIZ",
+} as const;
+export type FlagKey = keyof typeof FLAG_NAMES;
+
 const ON = new Set(["true", "on", "1", "yes"]);
 const OFF = new Set(["false", "off", "0", "no"]);
 const BUCKETS = 10_000;
@@ -25,7 +34,8 @@ export function parseFlag(raw: string): Flag | undefined {
 /**
  * Whether the flag is on for this user. A percentage puts the user in one of 10 000 buckets by
  * hashing `flagName:userId`, so each flag rolls out to an independent, stable set of users.
- * Without a user id a percentage flag is off unless it is 100%.
+ * Without a user id a percentage flag is off unless it is 100%. For a config flag use flagOn,
+ * which supplies the name.
  */
 export function isEnabled(flag: Flag, flagName: string, userId?: number): boolean {
   switch (flag.mode) {
@@ -38,6 +48,18 @@ export function isEnabled(flag: Flag, flagName: string, userId?: number): boolea
       if (userId === undefined) return false;
       return rolloutBucket(flagName, userId) < Math.round(flag.percent * (BUCKETS / 100));
   }
+}
+
+/**
+ * Whether flag `key` of `flags` (config.flags, or any object holding that flag) is on for this
+ * user, rolled out under the flag's own variable name: `flagOn(flags, "enableAdaptiveQuiz", id)`.
+ */
+export function flagOn<K extends FlagKey>(
+  flags: { readonly [P in NoInfer<K>]: Flag },
+  key: K,
+  userId?: number,
+): boolean {
+  return isEnabled(flags[key], FLAG_NAMES[key], userId);
 }
 
 /** "on", "off" or the percentage, e.g. "25%". */

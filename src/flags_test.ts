@@ -1,7 +1,15 @@
 // Tests for feature flag parsing and the stable per-user percentage rollout.
 
 import assert from "node:assert/strict";
-import { describeFlag, type Flag, isEnabled, parseFlag, rolloutBucket } from "./flags.ts";
+import {
+  describeFlag,
+  type Flag,
+  FLAG_NAMES,
+  flagOn,
+  isEnabled,
+  parseFlag,
+  rolloutBucket,
+} from "./flags.ts";
 
 Deno.test("parseFlag accepts the boolean words in any case, trimmed", () => {
   for (const raw of ["true", "on", "1", "yes", " TRUE ", "Yes", "ON"]) {
@@ -86,4 +94,30 @@ Deno.test("different flags roll out to different users", () => {
 Deno.test("buckets are pinned: changing the hash would reshuffle every running rollout", () => {
   assert.equal(rolloutBucket("ENABLE_ADAPTIVE_QUIZ", 123456789), 5975);
   assert.equal(rolloutBucket("USE_CHAT_COMPLETION", 1), 1011);
+});
+
+Deno.test("flagOn rolls a flag out under its own variable name", () => {
+  const flags = {
+    useChatCompletion: { mode: "percent", percent: 30 },
+    enableStyleSettings: { mode: "on" },
+    enablePatternAnalysis: { mode: "off" },
+    enableAdaptiveQuiz: { mode: "percent", percent: 30 },
+  } as const;
+  let differ = 0;
+  for (let id = 1; id <= 1_000; id++) {
+    const chat = flagOn(flags, "useChatCompletion", id);
+    assert.equal(chat, isEnabled(flags.useChatCompletion, "USE_CHAT_COMPLETION", id));
+    const quiz = flagOn(flags, "enableAdaptiveQuiz", id);
+    assert.equal(quiz, isEnabled(flags.enableAdaptiveQuiz, FLAG_NAMES.enableAdaptiveQuiz, id));
+    if (chat !== quiz) differ++;
+  }
+  assert.ok(differ > 100, `same users for both flags (${differ} differ)`);
+  assert.equal(flagOn(flags, "enableStyleSettings"), true);
+  assert.equal(flagOn(flags, "enablePatternAnalysis", 7), false);
+  // Any object holding the flag will do, e.g. the bot's services with only some flags.
+  assert.equal(flagOn({ useChatCompletion: { mode: "on" } }, "useChatCompletion", 1), true);
+  // @ts-expect-error: a misspelt flag does not compile
+  assert.throws(() => flagOn(flags, "useChatCompletions", 1));
+  // @ts-expect-error: nor does a flag the object does not hold
+  assert.throws(() => flagOn({ enableStyleSettings: { mode: "on" } }, "useChatCompletion", 1));
 });

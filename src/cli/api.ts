@@ -64,7 +64,7 @@ export const command: Command = {
     try {
       const migrations = await loadMigrations();
       await migrate(db, migrations, log);
-      const pseudonym = pseudonymiser(config.botToken!);
+      const pseudonym = pseudonymiser(config.botToken);
       const payments = paymentsFromConfig(config, { db, log, pseudonym });
       if (!payments.available) log.warn("YooKassa is not configured: notifications are ignored");
       const app = createApi({
@@ -72,7 +72,7 @@ export const command: Command = {
         log,
         migrations,
         payments,
-        notify: createNotifier(db, telegramSender(config.botToken!, config.telegramApiRoot)),
+        notify: createNotifier(db, telegramSender(config.botToken, config.telegramApiRoot)),
         allowed: ipMatcher(config.yookassa.allowedIps),
         trustedProxies: ipMatcher(config.yookassa.trustedProxies),
         metrics,

@@ -144,7 +144,7 @@ export const command: Command = {
         metrics,
         config.openai.prices,
       );
-      const pseudonym = pseudonymiser(config.botToken!);
+      const pseudonym = pseudonymiser(config.botToken);
       const payments = paymentsFromConfig(config, { db, log, pseudonym });
       const analysis = createAnalyzer({
         db,
@@ -161,7 +161,7 @@ export const command: Command = {
         pseudonym,
       });
       const { bot, inFlight } = createBot({
-        token: config.botToken!,
+        token: config.botToken,
         apiRoot: config.telegramApiRoot,
         db,
         log,

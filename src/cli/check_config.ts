@@ -1,7 +1,7 @@
 // `soulbot check-config`: validates the environment as the bot would and prints a redacted
 // summary (what validate-env.sh and `make up` call before starting anything).
 
-import { configSummary } from "../config.ts";
+import { configSummary } from "../config_summary.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
 import { loadCliConfig } from "./setup.ts";

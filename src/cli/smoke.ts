@@ -113,11 +113,11 @@ export const command: Command = {
     }
 
     try {
-      const api = new Api(config.botToken!, { apiRoot: config.telegramApiRoot });
+      const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
       const me = await api.getMe(AbortSignal.timeout(TIMEOUT_MS) as never);
       line(true, `Telegram getMe: @${me.username}`);
     } catch (err) {
-      line(false, `Telegram getMe failed: ${short(err).replaceAll(config.botToken!, "<token>")}`);
+      line(false, `Telegram getMe failed: ${short(err).replaceAll(config.botToken, "<token>")}`);
     }
 
     try {
