@@ -10,10 +10,6 @@ import type { InFlight } from "./update_log.ts";
 import { sleep } from "../sleep.ts";
 import { BOT_COMMANDS } from "./commands.ts";
 
-export class TelegramError extends Error {
-  override name = "TelegramError";
-}
-
 export interface PollingOptions {
   log: Logger;
   /** Resolves with the signal name when the process should stop. */
@@ -40,12 +36,12 @@ export async function authorise(
       return bot.botInfo;
     } catch (err) {
       if (err instanceof GrammyError && err.error_code === 401) {
-        throw new TelegramError(
+        throw new Error(
           "Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather",
         );
       }
       if (Date.now() + delay > deadline) {
-        throw new TelegramError("Cannot reach Telegram", { cause: err });
+        throw new Error("Cannot reach Telegram", { cause: err });
       }
       log.warn(`Telegram not reachable (attempt ${attempt}): ${describeError(err)}; retrying`);
       await sleep(delay, opts.signal);
@@ -102,16 +98,16 @@ export async function poll(bot: Bot<BotContext>, inFlight: InFlight, opts: Polli
 }
 
 function explainPollingError(err: unknown): Error {
-  if (err === "stopped") return new TelegramError("Polling stopped unexpectedly");
+  if (err === "stopped") return new Error("Polling stopped unexpectedly");
   if (err instanceof GrammyError && err.error_code === 409) {
-    return new TelegramError(
+    return new Error(
       "Another process is already receiving updates for this BOT_TOKEN (Telegram 409 Conflict). " +
         "Stop the other instance, or give this one its own bot token (ENV=test uses the test bot).",
     );
   }
   if (err instanceof GrammyError && err.error_code === 401) {
-    return new TelegramError("Telegram rejected BOT_TOKEN (401 Unauthorized)");
+    return new Error("Telegram rejected BOT_TOKEN (401 Unauthorized)");
   }
-  if (err instanceof HttpError) return new TelegramError("Cannot reach Telegram", { cause: err });
-  return new TelegramError("Polling failed", { cause: err });
+  if (err instanceof HttpError) return new Error("Cannot reach Telegram", { cause: err });
+  return new Error("Polling failed", { cause: err });
 }

@@ -23,7 +23,7 @@ import {
   type PaymentRow,
   recentOpenPayment,
 } from "./store.ts";
-import { type YooKassa, YooKassaUnavailable } from "./yookassa.ts";
+import { type YooKassa, YooKassaUnavailableError } from "./yookassa.ts";
 
 export interface PaymentsConfig {
   plans: readonly Plan[];
@@ -113,7 +113,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
         if (!url) throw new Error("YooKassa gave no confirmation_url");
         return await markCreated(db, row.id, remote.id, url);
       } catch (err) {
-        if (!(err instanceof YooKassaUnavailable) || attempt >= delays.length) throw err;
+        if (!(err instanceof YooKassaUnavailableError) || attempt >= delays.length) throw err;
         log.warn("YooKassa unavailable while creating a payment; trying again", {
           payment: row.id,
           err,
@@ -146,7 +146,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
         return { kind: "created", payment };
       } catch (err) {
         await markFailed(db, row.id);
-        if (err instanceof YooKassaUnavailable) {
+        if (err instanceof YooKassaUnavailableError) {
           log.warn("Cannot create a payment: YooKassa unavailable", { payment: row.id, err });
         } else log.error("Cannot create a payment", { payment: row.id, err });
         return { kind: "unavailable" };
@@ -169,7 +169,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
         }
         return outcome;
       } catch (err) {
-        if (!(err instanceof YooKassaUnavailable)) throw err;
+        if (!(err instanceof YooKassaUnavailableError)) throw err;
         log.warn("Cannot check a payment: YooKassa unavailable", { payment: row.id, err });
         return { kind: "unavailable" };
       }
@@ -202,7 +202,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
         const outcome = await settle(row, remote, now, "notification");
         return { result: "handled", outcome };
       } catch (err) {
-        if (!(err instanceof YooKassaUnavailable)) throw err;
+        if (!(err instanceof YooKassaUnavailableError)) throw err;
         log.warn("Cannot confirm a notification: YooKassa unavailable; it will be re-sent", {
           payment: row.id,
           err,

@@ -1,7 +1,7 @@
 // The two YooKassa API calls the bot needs — create a payment, read a payment — over fetch with
 // Basic auth and a time limit. (YooKassa publishes no official JavaScript SDK; the API is small.)
-// A network failure, a timeout, 429 or 5xx is YooKassaUnavailable (safe to retry with the same
-// Idempotence-Key); any other refusal is YooKassaError.
+// A network failure, a timeout, 429 or 5xx is YooKassaUnavailableError (safe to retry with the
+// same Idempotence-Key); any other refusal is a plain Error naming YooKassa's code.
 
 export interface YooKassaOptions {
   shopId: string;
@@ -30,14 +30,8 @@ export interface NewPayment {
   receipt?: unknown;
 }
 
-export class YooKassaUnavailable extends Error {
-  override name = "YooKassaUnavailable";
-}
-export class YooKassaError extends Error {
-  override name = "YooKassaError";
-  constructor(message: string, readonly status: number) {
-    super(message);
-  }
+export class YooKassaUnavailableError extends Error {
+  override name = "YooKassaUnavailableError";
 }
 
 export interface YooKassa {
@@ -57,21 +51,21 @@ export function createYooKassa(opts: YooKassaOptions): YooKassa {
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
       });
     } catch (err) {
-      throw new YooKassaUnavailable(`YooKassa unreachable: ${(err as Error).message}`, {
+      throw new YooKassaUnavailableError(`YooKassa unreachable: ${(err as Error).message}`, {
         cause: err,
       });
     }
     const body = await res.json().catch(() => undefined) as Record<string, unknown> | undefined;
     if (res.status === 429 || res.status >= 500) {
-      throw new YooKassaUnavailable(`YooKassa answered ${res.status}`);
+      throw new YooKassaUnavailableError(`YooKassa answered ${res.status}`);
     }
     if (!res.ok) {
       const code = typeof body?.code === "string" ? body.code : "error";
       const what = typeof body?.description === "string" ? body.description : "";
-      throw new YooKassaError(`YooKassa refused (${res.status} ${code}): ${what}`, res.status);
+      throw new Error(`YooKassa refused (${res.status} ${code}): ${what}`);
     }
     if (typeof body?.id !== "string" || typeof body.status !== "string") {
-      throw new YooKassaUnavailable("YooKassa answered without a payment object");
+      throw new YooKassaUnavailableError("YooKassa answered without a payment object");
     }
     return body as unknown as RemotePayment;
   }
