@@ -13,8 +13,6 @@ import { validateRanges, YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import { DEFAULT_PLANS, parsePlans } from "./payments/plans.ts";
 import { redactUrl } from "./redact.ts";
 
-export { FLAG_NAMES, type FlagKey } from "./flags.ts";
-
 export type RequiredSecret = "BOT_TOKEN" | "OPENAI_API_KEY";
 export interface LoadConfigOptions<R extends readonly RequiredSecret[] = RequiredSecret[]> {
   /** Secrets the calling command cannot run without (e.g. `bot` needs BOT_TOKEN). */

@@ -48,3 +48,11 @@ export function configSummary(config: Config): string[] {
     `BACKUP_DIR: ${config.backupDir}`,
   ];
 }
+
+/** The start-up line: ENV, the env files read and every flag, e.g. `ENV=prod (.env.prod); …`. */
+export function configLine(config: Config, files: readonly string[]): string {
+  const flags = Object.entries(FLAG_NAMES)
+    .map(([key, name]) => `${name}=${describeFlag(config.flags[key as FlagKey])}`)
+    .join(" ");
+  return `ENV=${config.env} (${files.join(", ") || "no env file"}); ${flags}`;
+}

@@ -3,7 +3,8 @@
 
 import { YOOKASSA_IPS } from "./payments/ip_allowlist.ts";
 import assert from "node:assert/strict";
-import { type Config, FLAG_NAMES, loadConfig } from "./config.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { FLAG_NAMES } from "./flags.ts";
 import { configSummary } from "./config_summary.ts";
 import { isSecretName } from "./redact.ts";
 import { ConfigError } from "./errors.ts";

@@ -62,6 +62,15 @@ export function flagOn<K extends FlagKey>(
   return isEnabled(flags[key], FLAG_NAMES[key], userId);
 }
 
+/** Every flag as one user sees it (on the bot's context as `ctx.flags`). */
+export type UserFlags = { readonly [K in FlagKey]: boolean };
+
+/** The per-user view of `flags`: each flag rolled out under its own variable name. */
+export function flagsFor(flags: { readonly [K in FlagKey]: Flag }, userId: number): UserFlags {
+  const keys = Object.keys(FLAG_NAMES) as FlagKey[];
+  return Object.fromEntries(keys.map((k) => [k, flagOn(flags, k, userId)])) as UserFlags;
+}
+
 /** "on", "off" or the percentage, e.g. "25%". */
 export function describeFlag(flag: Flag): string {
   return flag.mode === "percent" ? `${flag.percent}%` : flag.mode;

@@ -14,7 +14,6 @@ import { costUsd } from "../llm/pricing.ts";
 import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
 import { getStyle } from "../style/settings.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
-import { isEnabled } from "../flags.ts";
 import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./nav.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
@@ -28,7 +27,7 @@ const BRIEF_PARAGRAPHS = 2;
 /** What answering uses. */
 export type AnswerDeps = Pick<
   BotServices,
-  "db" | "llm" | "ai" | "flags" | "analysis" | "now" | "metrics" | "helplines"
+  "db" | "llm" | "ai" | "analysis" | "now" | "metrics" | "helplines"
 >;
 
 export async function answer(
@@ -39,16 +38,14 @@ export async function answer(
   text: string,
   care?: Care,
 ) {
-  const { db, llm, ai, flags, analysis, now, metrics } = d;
+  const { db, llm, ai, analysis, now, metrics } = d;
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
-  const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", user.id)
-    ? "chat"
-    : "responses";
+  const api = ai.api(user.id);
   const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs, drafts: ai.drafts });
   try {
-    const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", user.id);
+    const styled = ctx.flags.enableStyleSettings;
     const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
     const patterns = analysis.enabledFor(user.id) && isPersonal(text)
       ? patternsForPrompt((await loadProfile(db, user.id)).patterns, text, now())

@@ -5,7 +5,7 @@ import type { Context, SessionFlavor } from "grammy";
 import type { Logger } from "../log.ts";
 import type { Db } from "../db/db.ts";
 import type { UserRecord } from "../users/users.ts";
-import type { Flag } from "../flags.ts";
+import type { Flag, FlagKey, UserFlags } from "../flags.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
 import type { QuizBank } from "../quiz/content.ts";
 import type { Llm } from "../llm/llm.ts";
@@ -51,23 +51,19 @@ export interface AiSettings {
   model: string;
   promptTokenBudget: number;
   prices: PriceTable;
-  useChatCompletion: Flag;
+  /** Which OpenAI API answers this user (USE_CHAT_COMPLETION, rolled out per user). */
+  api: (userId: number) => "chat" | "responses";
   /** Least time between two edits of an answer being streamed (Telegram: ~1 edit/s). */
   streamEditMs: number;
   /** Telegram message drafts for streaming; switched off at the first refusal. */
   drafts: DraftSupport;
 }
 
-/** Feature flags the bot reads per user. */
-export interface BotFlags {
-  enableStyleSettings: Flag;
-  enableAdaptiveQuiz: Flag;
-}
-
 export interface BotServices {
   db: Db;
   now: () => Date;
-  flags: BotFlags;
+  /** Feature flags as configured; features read them per user from `ctx.flags`. */
+  flags: { readonly [K in FlagKey]: Flag };
   quizzes: ReadonlyMap<QuizCategory, QuizBank>;
   llm: Llm;
   ai: AiSettings;
@@ -91,6 +87,8 @@ export interface AppFlavor {
   log: Logger;
   /** The user's record (private chats only; created on first contact). */
   user: UserRecord;
+  /** The feature flags as this user sees them (percentage rollouts are stable per user). */
+  flags: UserFlags;
 }
 
 export type BotContext = Context & SessionFlavor<SessionData> & AppFlavor;

@@ -3,10 +3,13 @@
 // day's activity, and note when the user blocks or unblocks the bot.
 
 import { Composer, type MiddlewareFn } from "grammy";
-import type { BotContext } from "./context.ts";
+import type { BotContext, BotServices } from "./context.ts";
 import { setBlocked, touchUser } from "../users/users.ts";
 import { countDaily, recordActivity, statDate } from "../stats/daily.ts";
 import type { Clocked } from "./nav.ts";
+import { flagsFor } from "../flags.ts";
+
+type UserDeps = Clocked & Pick<BotServices, "flags">;
 
 /** Groups, channels, edited messages and inline queries are not conversations with us. */
 export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
@@ -39,7 +42,7 @@ export function blockTracking(d: Clocked): Composer<BotContext> {
   return c;
 }
 
-export const loadUser = (d: Clocked): MiddlewareFn<BotContext> => async (ctx, next) => {
+export const loadUser = (d: UserDeps): MiddlewareFn<BotContext> => async (ctx, next) => {
   const from = ctx.from!;
   const { db, now } = d;
   const t = now();
@@ -54,5 +57,6 @@ export const loadUser = (d: Clocked): MiddlewareFn<BotContext> => async (ctx, ne
     });
     return user;
   });
+  ctx.flags = flagsFor(d.flags, from.id);
   await next();
 };

@@ -1,21 +1,14 @@
 // `soulbot api`: the HTTP service (health, YooKassa notifications) on API_HOST:API_PORT.
 // Applies pending migrations first (safe beside the bot: migrations take an advisory lock).
-// SIGINT/SIGTERM finish requests in flight and close the database.
+// SIGINT/SIGTERM finish requests in flight and close the database. Built by createApp.
 
-import { openDatabase } from "../db/connect.ts";
-import { loadMigrations, migrate } from "../db/migrate.ts";
-import { createApi } from "../api/app.ts";
-import { ipMatcher } from "../payments/ip_allowlist.ts";
-import { paymentsFromConfig } from "../payments/setup.ts";
-import { createNotifier, telegramSender } from "../bot/payment_notices.ts";
-import { pseudonymiser } from "../log_ids.ts";
+import { createApp } from "../app.ts";
+import { startHousekeeping } from "../ops/housekeeping.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
 import { loadCliConfig } from "./setup.ts";
-import { Aborted } from "../sleep.ts";
-import { createMetrics } from "../metrics/metrics.ts";
-import { meteredDb } from "../metrics/db.ts";
-import { createFlusher } from "../metrics/flush.ts";
 
 const help = `Usage: soulbot api
 
@@ -52,32 +45,14 @@ export const command: Command = {
     const { config, log } = await loadCliConfig(io, ["BOT_TOKEN"], metrics.observeLog);
     const stop = new AbortController();
     io.shutdown.then((sig) => stop.abort(sig));
-    let db;
     try {
-      db = meteredDb(await openDatabase(config.database, { log, signal: stop.signal }), metrics);
-    } catch (err) {
-      if (err instanceof Aborted) return EXIT_OK;
-      throw err;
-    }
-    const flush = createFlusher(db, metrics, { log });
-    const flusher = setInterval(() => flush.flush(), 60_000);
-    try {
-      const migrations = await loadMigrations();
-      await migrate(db, migrations, log);
-      const pseudonym = pseudonymiser(config.botToken);
-      const payments = paymentsFromConfig(config, { db, log, pseudonym });
-      if (!payments.available) log.warn("YooKassa is not configured: notifications are ignored");
-      const app = createApi({
-        db,
-        log,
-        migrations,
-        payments,
-        notify: createNotifier(db, telegramSender(config.botToken, config.telegramApiRoot)),
-        allowed: ipMatcher(config.yookassa.allowedIps),
-        trustedProxies: ipMatcher(config.yookassa.trustedProxies),
-        metrics,
-        statsToken: config.statsToken,
-      });
+      await using app = await createApp(config, { role: "api", log, metrics, signal: stop.signal });
+      const { migrations } = await app.migrate();
+      await using _housekeeping = await startHousekeeping({ db: app.db, log, metrics });
+      if (!app.payments.available) {
+        log.warn("YooKassa is not configured: notifications are ignored");
+      }
+      const api = app.api(migrations);
       const server = Deno.serve({
         hostname: config.api.host,
         port: config.api.port,
@@ -85,15 +60,14 @@ export const command: Command = {
         onListen: ({ hostname, port }) => log.info(`✅ API listening on ${hostname}:${port}`),
       }, (req, info) => {
         const peer = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined;
-        return app.fetch(req, { remoteAddr: peer });
+        return api.fetch(req, { remoteAddr: peer });
       });
       await server.finished;
       log.info(`Stopped by ${stop.signal.reason}`);
       return EXIT_OK;
-    } finally {
-      clearInterval(flusher);
-      await flush.flush();
-      await db.close().catch((err) => log.warn("Cannot close the database cleanly", { err }));
+    } catch (err) {
+      if (err instanceof AbortedError) return EXIT_OK;
+      throw err;
     }
   },
 };

@@ -38,18 +38,31 @@ export function metricsHandler(
   };
 }
 
-/** Starts listening; a port that cannot be bound is a warning, not a reason to stop the bot. */
-export function serveMetrics(opts: MetricsServerOptions): Deno.HttpServer | undefined {
-  try {
-    return Deno.serve({
-      hostname: opts.hostname,
-      port: opts.port,
-      signal: opts.signal,
-      onListen: ({ hostname, port }) =>
-        opts.log.info(`✅ Metrics on http://${hostname}:${port}/metrics`),
-    }, metricsHandler(opts.metrics, opts.healthy));
-  } catch (err) {
-    opts.log.warn("Cannot serve metrics; the bot runs without them", { port: opts.port, err });
-    return undefined;
+/**
+ * Starts listening (port 0: not at all) until disposed; a port that cannot be bound is a
+ * warning, not a reason to stop the bot.
+ */
+export function serveMetrics(opts: MetricsServerOptions): AsyncDisposable {
+  const stop = new AbortController();
+  opts.signal?.addEventListener("abort", () => stop.abort());
+  let server: Deno.HttpServer | undefined;
+  if (opts.port) {
+    try {
+      server = Deno.serve({
+        hostname: opts.hostname,
+        port: opts.port,
+        signal: stop.signal,
+        onListen: ({ hostname, port }) =>
+          opts.log.info(`✅ Metrics on http://${hostname}:${port}/metrics`),
+      }, metricsHandler(opts.metrics, opts.healthy));
+    } catch (err) {
+      opts.log.warn("Cannot serve metrics; the bot runs without them", { port: opts.port, err });
+    }
   }
+  return {
+    async [Symbol.asyncDispose]() {
+      stop.abort();
+      await server?.finished;
+    },
+  };
 }

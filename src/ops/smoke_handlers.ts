@@ -4,20 +4,15 @@
 // one message, and /settings. Production data is never touched.
 
 import type { Update, UserFromGetMe } from "grammy/types";
-import { createBot } from "../bot/bot.ts";
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
 import { OB } from "../bot/screens/onboarding.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createLogger } from "../log.ts";
 import type { Llm } from "../llm/llm.ts";
-import { DEFAULT_PRICES } from "../llm/pricing.ts";
-import { createAnalyzer } from "../patterns/analysis.ts";
-import { createPayments } from "../payments/service.ts";
-import { DEFAULT_PLANS, parsePlans } from "../payments/plans.ts";
-import { setUpSafety } from "../safety/setup.ts";
 import type { QuizBank } from "../quiz/content.ts";
 import type { QuizCategory } from "../quiz/categories.ts";
-import { createMetrics } from "../metrics/metrics.ts";
 
 const BOT: UserFromGetMe = {
   id: 1,
@@ -31,6 +26,7 @@ const BOT: UserFromGetMe = {
   has_main_web_app: false,
   has_topics_enabled: false,
 } as UserFromGetMe;
+const SMOKE_TOKEN = "1:smoke_token_that_never_leaves_the_process";
 const USER = { id: 42, is_bot: false, first_name: "Смоук" };
 const ANSWER = "Это проверочный ответ.";
 
@@ -63,46 +59,23 @@ export async function smokeHandlers(
   try {
     await migrate(db, await loadMigrations());
     const log = createLogger({ level: "error", write: () => {} });
-    const { bot } = createBot({
-      token: "1:smoke",
-      apiRoot: "http://127.0.0.1:9",
+    // The real configuration shape, offline: no model layers, a token that never leaves.
+    const config = loadConfig({
+      BOT_TOKEN: SMOKE_TOKEN,
+      OPENAI_MODERATION_MODEL: "off",
+      OPENAI_SAFETY_MODEL: "off",
+      METRICS_PORT: "0",
+    }, { require: ["BOT_TOKEN"] });
+    await using app = await createApp(config, {
       db,
       log,
-      botInfo: BOT,
-      flags: { enableStyleSettings: { mode: "on" }, enableAdaptiveQuiz: { mode: "on" } },
-      quizzes,
       llm: fakeLlm,
-      analysis: createAnalyzer({
-        db,
-        llm: fakeLlm,
-        log,
-        flag: { mode: "off" },
-        api: () => "chat",
-        model: "smoke",
-        embeddingModel: "smoke",
-        now: () => new Date(),
-        pseudonym: () => "smoke",
-      }),
-      payments: createPayments({
-        db,
-        log,
-        pseudonym: () => "smoke",
-        config: { plans: parsePlans(DEFAULT_PLANS), ttlMinutes: 60 },
-      }),
-      limits: { freeDailyMessages: 10 },
-      adminIds: [],
-      ...await setUpSafety({ llm: fakeLlm, timeoutMs: 1000, log }),
-      pseudonym: () => "smoke",
-      metrics: createMetrics("bot"),
-      ai: {
-        model: "smoke",
-        promptTokenBudget: 6000,
-        prices: DEFAULT_PRICES,
-        useChatCompletion: { mode: "on" },
-        streamEditMs: 3_600_000,
-        drafts: { available: false },
-      },
+      quizzes,
+      botInfo: BOT,
+      streamEditMs: 3_600_000,
+      drafts: false,
     });
+    const { bot } = await app.bot();
     const texts: string[] = [];
     let nextId = 1000;
     let last = 0;

@@ -8,7 +8,6 @@
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import type { Pseudonym } from "../log_ids.ts";
-import { type Flag, isEnabled } from "../flags.ts";
 import type { ChatMessage, Llm, LlmApi } from "../llm/llm.ts";
 import type { Assistant } from "../llm/prompts.ts";
 import { answeredCount, lastExchanges } from "../chat/history.ts";
@@ -31,8 +30,8 @@ export interface AnalyzerDeps {
   db: Db;
   llm: Llm;
   log: Logger;
-  /** ENABLE_PATTERN_ANALYSIS */
-  flag: Flag;
+  /** Whether a user's messages are analysed (ENABLE_PATTERN_ANALYSIS, rolled out per user). */
+  enabledFor: (userId: number) => boolean;
   /** Which OpenAI API a user's calls go to (USE_CHAT_COMPLETION). */
   api: (userId: number) => LlmApi;
   model: string;
@@ -65,21 +64,17 @@ export interface Analyzer {
   absorb(userId: number, candidates: Candidate[], messages?: number): Promise<RunReport>;
 }
 
-class InvalidAnalysis extends Error {
-  override name = "InvalidAnalysis";
-}
-
 function parseOutput<T>(schema: z.ZodType<T>, text: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InvalidAnalysis("the model's answer is not JSON");
+    throw new Error("the model's answer is not JSON");
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join(".") || "(root)");
-    throw new InvalidAnalysis(`the model's answer does not match the schema at ${where}`);
+    throw new Error(`the model's answer does not match the schema at ${where}`);
   }
   return parsed.data;
 }
@@ -297,7 +292,7 @@ export function createAnalyzer(deps: AnalyzerDeps): Analyzer {
     }
   }
 
-  const enabledFor = (userId: number) => isEnabled(deps.flag, "ENABLE_PATTERN_ANALYSIS", userId);
+  const { enabledFor } = deps;
 
   return {
     enabledFor,

@@ -9,7 +9,7 @@ import { createYooKassa } from "./yookassa.ts";
 
 export function paymentsFromConfig(
   config: Config,
-  deps: { db: Db; log: Logger; pseudonym: Pseudonym },
+  deps: { db: Db; log: Logger; pseudonym: Pseudonym; retryDelaysMs?: readonly number[] },
 ): Payments {
   const { yookassa: y, subscription: s } = config;
   return createPayments({

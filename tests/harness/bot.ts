@@ -1,13 +1,13 @@
-// An offline bot for tests: the real createBot on a fresh database, with every Bot API call
-// recorded (no network) and a memory logger whose lines tests can inspect.
+// An offline bot for tests: the real app (createApp, configured through the environment it would
+// read) on a fresh database, with every Bot API call recorded (no network) and a memory logger
+// whose lines tests can inspect.
 
 import { type Bot, BotError } from "grammy";
-import type { BotContext } from "../../src/bot/context.ts";
 import type { Update } from "grammy/types";
-import { createBot } from "../../src/bot/bot.ts";
-import type { Flag } from "../../src/flags.ts";
-import { createOpenAiLlm } from "../../src/llm/openai.ts";
-import { DEFAULT_PRICES } from "../../src/llm/pricing.ts";
+import type { BotContext } from "../../src/bot/context.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { describeFlag, type Flag, FLAG_NAMES, type FlagKey } from "../../src/flags.ts";
 import { loadQuizBanks } from "../../src/quiz/content.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { freshDb, type TestDb } from "./db.ts";
@@ -21,17 +21,9 @@ import {
   type Updates,
 } from "./telegram.ts";
 import { OB } from "../../src/bot/screens/onboarding.ts";
-import { type Analyzer, createAnalyzer } from "../../src/patterns/analysis.ts";
-import { isEnabled } from "../../src/flags.ts";
-import { pseudonymiser } from "../../src/log_ids.ts";
-import { createPayments } from "../../src/payments/service.ts";
-import { createYooKassa } from "../../src/payments/yookassa.ts";
-import { DEFAULT_PLANS, parsePlans } from "../../src/payments/plans.ts";
-import { setUpSafety } from "../../src/safety/setup.ts";
+import type { Analyzer } from "../../src/patterns/analysis.ts";
 import { loadLexicon } from "../../src/safety/analyser.ts";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
-import { meteredDb } from "../../src/metrics/db.ts";
-import { meteredLlm } from "../../src/metrics/llm.ts";
 import { telegramMetrics } from "../../src/bot/telegram_metrics.ts";
 
 export interface TestBot extends AsyncDisposable {
@@ -58,6 +50,13 @@ export interface TestFlags {
   /** Off unless a test turns it on, so only tests about patterns script analyses. */
   enablePatternAnalysis: Flag;
 }
+
+const TEST_FLAGS: TestFlags = {
+  enableStyleSettings: { mode: "on" },
+  enableAdaptiveQuiz: { mode: "on" },
+  useChatCompletion: { mode: "on" },
+  enablePatternAnalysis: { mode: "off" },
+};
 
 let banks: ReturnType<typeof loadQuizBanks> | undefined;
 let lexicon: ReturnType<typeof loadLexicon> | undefined;
@@ -102,81 +101,51 @@ export interface TestBotOptions {
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const testDb = opts.db ?? await freshDb();
   const metrics = opts.metrics ?? createMetrics("bot");
-  const db = meteredDb(testDb, metrics);
   const log = memoryLogger("debug", metrics.observeLog);
-  const now = opts.now ?? (() => new Date(TEST_NOW));
-  const openai = createOpenAiLlm({
+  const flags = { ...TEST_FLAGS, ...opts.flags };
+  // The bot under test is configured as production is: through the environment it would read.
+  const config = loadConfig({
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: "http://127.0.0.1:9",
     // No mock given: a closed port, so a test that unexpectedly asks the model sees it fail.
-    baseUrl: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
-    apiKey: "sk-test",
-    timeoutMs: opts.openaiTimeoutMs ?? 5_000,
-    maxRetries: opts.openaiMaxRetries ?? 0,
+    OPENAI_BASE_URL: opts.openaiBaseUrl ?? "http://127.0.0.1:9/v1",
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_TIMEOUT_MS: String(opts.openaiTimeoutMs ?? 5_000),
+    OPENAI_MAX_RETRIES: String(opts.openaiMaxRetries ?? 0),
+    OPENAI_MODERATION_MODEL: opts.moderationModel ?? "off",
+    OPENAI_SAFETY_MODEL: opts.safetyModel ?? "off",
+    SAFETY_TIMEOUT_MS: String(opts.safetyTimeoutMs ?? 1500),
+    ...Object.fromEntries(
+      Object.entries(flags).map(([key, flag]) => [FLAG_NAMES[key as FlagKey], describeFlag(flag)]),
+    ),
+    ...(opts.yookassaUrl
+      ? {
+        YOOKASSA_SHOP_ID: "123456",
+        YOOKASSA_SECRET_KEY: "test_secret",
+        YOOKASSA_API_URL: opts.yookassaUrl,
+      }
+      : {}),
+    FREE_DAILY_MESSAGES: String(opts.freeDailyMessages ?? 10),
+    ADMIN_IDS: (opts.adminIds ?? []).join(","),
+    ADMIN_CHAT_ID: opts.alertChatId === undefined ? undefined : String(opts.alertChatId),
+  }, { require: ["BOT_TOKEN"] });
+  const app = await createApp(config, {
+    db: testDb,
     log,
-  });
-  const llm = meteredLlm(openai, metrics, DEFAULT_PRICES);
-  const useChatCompletion = opts.flags?.useChatCompletion ?? { mode: "on" };
-  const analysis = createAnalyzer({
-    db,
-    llm,
-    log,
-    flag: opts.flags?.enablePatternAnalysis ?? { mode: "off" },
-    api: (id) => isEnabled(useChatCompletion, "USE_CHAT_COMPLETION", id) ? "chat" : "responses",
-    model: "gpt-4o",
-    embeddingModel: "text-embedding-3-small",
-    now,
-    pseudonym: pseudonymiser("test"),
-  });
-  const payments = createPayments({
-    db,
-    log,
-    pseudonym: pseudonymiser("test"),
-    yookassa: opts.yookassaUrl
-      ? createYooKassa({ shopId: "123456", secretKey: "test_secret", apiUrl: opts.yookassaUrl })
-      : undefined,
-    config: { plans: parsePlans(DEFAULT_PLANS), ttlMinutes: 60 },
-    retryDelaysMs: [0, 0],
-  });
-  const { bot } = createBot({
-    token: TEST_TOKEN,
-    apiRoot: "http://127.0.0.1:9",
-    db,
-    log,
-    botInfo: BOT_INFO,
-    flags: {
-      enableStyleSettings: { mode: "on" },
-      enableAdaptiveQuiz: { mode: "on" },
-      ...opts.flags,
-    },
-    quizzes: await quizBanks(),
-    llm,
-    analysis,
-    payments,
-    limits: { freeDailyMessages: opts.freeDailyMessages ?? 10 },
-    adminIds: opts.adminIds ?? [],
-    ...await setUpSafety({
-      llm,
-      lexicon: await crisisLexicon(),
-      moderationModel: opts.moderationModel,
-      safetyModel: opts.safetyModel,
-      timeoutMs: opts.safetyTimeoutMs ?? 1500,
-      log,
-    }),
-    alertChatId: opts.alertChatId,
     metrics,
+    now: opts.now ?? (() => new Date(TEST_NOW)),
+    quizzes: await quizBanks(),
+    lexicon: await crisisLexicon(),
+    botInfo: BOT_INFO,
     rateLimit: opts.rateLimit ?? { limit: 1_000_000 },
-    pseudonym: pseudonymiser("test"),
-    ai: {
-      model: "gpt-4o-mini",
-      promptTokenBudget: 6000,
-      prices: DEFAULT_PRICES,
-      useChatCompletion,
-      // Only the first text and the final answer are shown, so golden files do not depend on
-      // timing; stream_reply tests cover throttled edits.
-      streamEditMs: opts.streamEditMs ?? 3_600_000,
-      drafts: { available: opts.drafts ?? true },
-    },
-    now,
+    // Only the first text and the final answer are shown, so golden files do not depend on
+    // timing; stream_reply tests cover throttled edits.
+    streamEditMs: opts.streamEditMs ?? 3_600_000,
+    drafts: opts.drafts ?? true,
+    paymentRetryDelaysMs: [0, 0],
   });
+  const { bot } = await app.bot();
+  const analysis = app.analysis;
   const api = recordApi(bot, { delayMs: opts.delayMs, firstMessageId: opts.firstMessageId });
   // The recorder answers instead of Telegram, so the count goes around it (the real order, the
   // counter inside auto-retry, is checked by the bot process test).

@@ -45,7 +45,7 @@ async function setup(db: TestDb, openai: OpenAiMock) {
       log,
     }),
     log,
-    flag: { mode: "on" },
+    enabledFor: () => true,
     api: () => "chat",
     model: "gpt-4o",
     embeddingModel: "text-embedding-3-small",

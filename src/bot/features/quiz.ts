@@ -40,14 +40,13 @@ import { quizCandidates } from "../../patterns/quiz.ts";
 import { careFollowUp, guardMessage, type TriageDeps } from "../triage.ts";
 import { getStyle } from "../../style/settings.ts";
 import { DEFAULT_STYLE } from "../../style/style.ts";
-import { isEnabled } from "../../flags.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
 import { markdownToTelegramHtml } from "../format/telegram_html.ts";
 import { splitForTelegram } from "../format/split.ts";
 
 /** What the quizzes use. */
 export type QuizDeps =
-  & Pick<BotServices, "db" | "now" | "quizzes" | "llm" | "ai" | "flags" | "analysis">
+  & Pick<BotServices, "db" | "now" | "quizzes" | "llm" | "ai" | "analysis">
   & TriageDeps;
 
 export const QUIZ_FINISHED = "Этот квиз уже завершён";
@@ -85,21 +84,19 @@ async function record(ctx: BotContext, d: QuizDeps, s: QuizSession, answer: Answ
 }
 
 async function finish(ctx: BotContext, d: QuizDeps, s: QuizSession) {
-  const { db, now, llm, ai, flags } = d;
+  const { db, now, llm, ai } = d;
   endFlow(ctx);
   const bank = bankOf(d, s.category);
   const scores = scoreAnswers(bank, s.answers);
   const wait = await show(ctx, { text: "⏳ Собираю ваш результат…" }, {
     fresh: !ctx.callbackQuery,
   });
-  const styled = isEnabled(flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", ctx.user.id);
+  const styled = ctx.flags.enableStyleSettings;
   const style = styled ? await getStyle(db, ctx.user.id) : DEFAULT_STYLE;
   let text: string;
   let source: "llm" | "fallback" = "llm";
   try {
-    const api = isEnabled(ai.useChatCompletion, "USE_CHAT_COMPLETION", ctx.user.id)
-      ? "chat"
-      : "responses";
+    const api = ai.api(ctx.user.id);
     const r = await llm.complete({
       api,
       model: ai.model,
@@ -140,8 +137,8 @@ async function stale(ctx: BotContext, d: QuizDeps, text: string) {
 }
 
 async function start(ctx: BotContext, d: QuizDeps, category: QuizCategory) {
-  const { db, now, flags } = d;
-  const adaptive = isEnabled(flags.enableAdaptiveQuiz, "ENABLE_ADAPTIVE_QUIZ", ctx.user.id);
+  const { db, now } = d;
+  const adaptive = ctx.flags.enableAdaptiveQuiz;
   const t = now();
   const s = await startSession(
     db,

@@ -18,10 +18,9 @@ import {
   type StyleKey,
 } from "../../style/settings.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
-import { isEnabled } from "../../flags.ts";
 
 /** What style settings use. */
-export type SettingsDeps = Pick<BotServices, "db" | "now" | "flags">;
+export type SettingsDeps = Pick<BotServices, "db" | "now">;
 
 export const STYLE_UNAVAILABLE = "⚠️ Настройки стиля временно недоступны";
 
@@ -125,8 +124,8 @@ export function pickScreen(key: StyleKey, style: Style, origin: Origin): Screen 
   };
 }
 
-function enabled(ctx: BotContext, d: SettingsDeps): boolean {
-  return isEnabled(d.flags.enableStyleSettings, "ENABLE_STYLE_SETTINGS", ctx.from?.id);
+function enabled(ctx: BotContext): boolean {
+  return ctx.flags.enableStyleSettings;
 }
 
 async function unavailable(ctx: BotContext, origin: Origin): Promise<void> {
@@ -138,7 +137,7 @@ async function unavailable(ctx: BotContext, origin: Origin): Promise<void> {
 /** An entry point: /settings or a "🎨 Настройки стиля" button. */
 async function openSettings(ctx: BotContext, d: SettingsDeps, origin: Origin): Promise<void> {
   endFlow(ctx);
-  if (!enabled(ctx, d)) return await unavailable(ctx, origin);
+  if (!enabled(ctx)) return await unavailable(ctx, origin);
   const { db, now } = d;
   const style = await getStyle(db, ctx.user.id);
   await ack(ctx);
@@ -152,7 +151,7 @@ async function onButton(ctx: BotContext, d: SettingsDeps): Promise<void> {
   const data = ctx.callbackQuery?.data ?? "";
   const action = parseSettingsData(data);
   const origin = action?.origin ?? (data.endsWith(":p") ? "p" : "m");
-  if (!enabled(ctx, d)) return await unavailable(ctx, origin);
+  if (!enabled(ctx)) return await unavailable(ctx, origin);
   const { db } = d;
   const userId = ctx.user.id;
   if (action?.kind === "pick") {
