@@ -1,0 +1,110 @@
+// The last handler's edges: an unknown command or button in the middle of onboarding or a chat
+// leaves that flow where it was, and callback data that only resembles a real button is stale.
+
+import assert from "node:assert/strict";
+import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
+import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
+import { UNKNOWN_COMMAND } from "./fallback.ts";
+import { MENU, menuScreen, STALE_BUTTON } from "../nav.ts";
+import { OB } from "../screens/onboarding.ts";
+import { texts } from "../screens/onboarding_texts.ts";
+import { APOLOGY } from "../bot.ts";
+import { QUIZ } from "../screens/quiz.ts";
+
+async function user(t: TestBot) {
+  const [row] = await t.db.query<{ display_name: string | null; age: number | null }>(
+    "SELECT display_name, age FROM users WHERE id = $1",
+    [ALICE.id],
+  );
+  return row;
+}
+
+Deno.test("fallback: an unknown /command while onboarding asks for a name gets the unknown-command answer, and the name typed next is still taken", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await t.send(u.command(ALICE, "/start"), u.callback(ALICE, OB.consent, 101));
+  t.api.clear();
+  await t.send(u.command(ALICE, "/nonsense"));
+  assert.deepEqual(t.api.texts(), [UNKNOWN_COMMAND]);
+  t.api.clear();
+  await t.send(u.text(ALICE, "Маша"));
+  assert.deepEqual(t.api.texts(), [texts.askAge]);
+  assert.equal((await user(t))?.display_name, "Маша");
+});
+
+Deno.test("fallback: an unknown button at onboarding's age step is answered once with the stale toast and asks the age again, not the menu", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await t.send(
+    u.command(ALICE, "/start"),
+    u.callback(ALICE, OB.consent, 101),
+    u.callback(ALICE, OB.nameDefault, 101),
+  );
+  t.api.clear();
+  await t.send(u.callback(ALICE, "legacy:purpose", 101));
+  assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
+  assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), [texts.askAge]);
+  assert.equal(t.api.of("editMessageText").length, 0, "the old message is left alone");
+  t.api.clear();
+  await t.send(u.text(ALICE, "33"));
+  assert.deepEqual(t.api.texts(), [texts.askGender]);
+  assert.equal((await user(t))?.age, 33);
+});
+
+Deno.test("fallback: callback data that only resembles a real button is stale and shows the menu anew", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboard(t, u);
+  const forged = [
+    `${MENU.main}:x`,
+    `${MENU.main} `,
+    MENU.main.toUpperCase(),
+    "menu:",
+    "menu:main\n",
+  ];
+  for (const data of forged) await t.send(u.callback(ALICE, data, 101));
+  assert.deepEqual(
+    t.api.of("answerCallbackQuery").map((p) => p.text),
+    forged.map(() => STALE_BUTTON),
+  );
+  assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), forged.map(() => menuScreen().text));
+  assert.equal(t.api.of("editMessageText").length, 0);
+});
+
+Deno.test("fallback: an unknown /command in a chat never reaches the model, and the chat goes on after it", async () => {
+  await using openai = await startOpenAiMock();
+  openai.script({ kind: "chat", text: "Я слушаю. Что случилось?" });
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
+  const u = new Updates();
+  await onboard(t, u, "/helper");
+  await t.send(u.command(ALICE, "/nonsense мне грустно"));
+  assert.deepEqual(t.api.texts(), [UNKNOWN_COMMAND]);
+  assert.equal(openai.requests.length, 0);
+  const [saved] = await t.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM conversation_history",
+  );
+  assert.equal(saved?.n, 0, "the command is not kept as a chat message");
+  t.api.clear();
+  await t.send(u.text(ALICE, "мне грустно"));
+  assert.equal(openai.requests.filter((r) => r.path === "/v1/chat/completions").length, 1);
+  assert.ok(t.api.texts().includes("Я слушаю. Что случилось?"));
+  assert.ok(!t.api.texts().includes(APOLOGY));
+});
+
+Deno.test("fallback: an unknown /command in a quiz gets the unknown-command answer, and the answer typed next is recorded", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboard(t, u);
+  await t.send(u.callback(ALICE, QUIZ.start("money"), 101));
+  t.api.clear();
+  await t.send(u.command(ALICE, "/5"));
+  assert.deepEqual(t.api.texts(), [UNKNOWN_COMMAND]);
+  const answers = async () =>
+    (await t.db.query<{ n: number }>(
+      "SELECT jsonb_array_length(answers)::int AS n FROM quiz_sessions WHERE status = 'active'",
+    ))[0]?.n;
+  assert.equal(await answers(), 0, "the command is not taken as an answer");
+  await t.send(u.text(ALICE, "4"));
+  assert.equal(await answers(), 1);
+});

@@ -1,0 +1,119 @@
+// The onboarding composer's own edge cases: buttons of steps not reached yet, a double tap on the
+// last step, /help in the middle, unsafe deep-link payloads and a name that looks like HTML.
+
+import assert from "node:assert/strict";
+import { startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
+import { OB } from "../screens/onboarding.ts";
+import { texts } from "../screens/onboarding_texts.ts";
+import { STALE_BUTTON } from "../nav.ts";
+
+interface UserRow {
+  display_name: string | null;
+  age: number | null;
+  gender: string | null;
+  source: string | null;
+  onboarded: boolean;
+}
+
+async function alice(t: TestBot): Promise<UserRow> {
+  const [row] = await t.db.query<UserRow>(
+    `SELECT display_name, age, gender, source, onboarded_at IS NOT NULL AS onboarded
+     FROM users WHERE id = $1`,
+    [ALICE.id],
+  );
+  return row!;
+}
+
+/** ALICE agreed and took the offered name: the age question is on screen in message 101. */
+async function atAgeStep(t: TestBot, u: Updates) {
+  await t.send(
+    u.command(ALICE, "/start"),
+    u.callback(ALICE, OB.consent, 101),
+    u.callback(ALICE, OB.nameDefault, 101),
+  );
+  assert.equal(t.api.texts().at(-1), texts.askAge);
+  t.api.clear();
+}
+
+Deno.test("onboarding: a gender button tapped on the age step's own message is ignored silently and saves nothing", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await atAgeStep(t, u);
+  await t.send(u.callback(ALICE, OB.female, 101));
+  assert.deepEqual(t.api.calls.map((c) => c.method), ["answerCallbackQuery"]);
+  assert.equal(t.api.of("answerCallbackQuery")[0]!.text, undefined);
+  const row = await alice(t);
+  assert.equal(row.gender, null);
+  assert.equal(row.onboarded, false);
+});
+
+Deno.test("onboarding: a gender button from another message on the age step gets the stale toast and the age question again", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await atAgeStep(t, u);
+  await t.send(u.callback(ALICE, OB.male, 50));
+  assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
+  assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), [texts.askAge]);
+  assert.equal(t.api.of("editMessageText").length, 0, "message 50 is left as it is");
+  assert.equal((await alice(t)).gender, null);
+  // The chat is still on the age step: a typed age is taken.
+  await t.send(u.text(ALICE, "30"));
+  assert.equal((await alice(t)).age, 30);
+  assert.equal(t.api.texts().at(-1), texts.askGender);
+});
+
+Deno.test("onboarding: a second gender tap after onboarding finished changes nothing and counts onboarding once", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await atAgeStep(t, u);
+  await t.send(u.callback(ALICE, OB.ageSkip, 101), u.callback(ALICE, OB.female, 101));
+  t.api.clear();
+  await t.send(u.callback(ALICE, OB.male, 101));
+  assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
+  assert.match(t.api.texts().at(-1)!, /Главное меню/);
+  const row = await alice(t);
+  assert.equal(row.gender, "female");
+  assert.equal(row.onboarded, true);
+  const [day] = await t.db.query<{ onboarded: number }>("SELECT onboarded FROM statistic_day");
+  assert.equal(day!.onboarded, 1);
+});
+
+Deno.test("onboarding: /help in the middle keeps the step — the next typed text is still the age", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await atAgeStep(t, u);
+  await t.send(u.command(ALICE, "/help"));
+  assert.match(t.api.texts()[0]!, /Помощь/);
+  await t.send(u.text(ALICE, "41"));
+  assert.equal((await alice(t)).age, 41);
+  assert.equal(t.api.texts().at(-1), texts.askGender);
+});
+
+Deno.test("onboarding: an unsafe /start payload is not recorded as the source and does not take the first-source slot", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await t.send(u.command(ALICE, "/start <b>x</b>"));
+  assert.deepEqual(t.api.texts(), [texts.welcome], "the welcome, as for a plain /start");
+  assert.equal((await alice(t)).source, null);
+  await t.send(u.command(ALICE, `/start ${"a".repeat(65)}`));
+  assert.equal((await alice(t)).source, null, "longer than 64 characters");
+  await t.send(u.command(ALICE, "/start autumn_promo"));
+  assert.equal((await alice(t)).source, "autumn_promo");
+});
+
+Deno.test("onboarding: a typed name that looks like HTML is stored as typed and escaped in the greeting", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await t.send(u.command(ALICE, "/start"), u.callback(ALICE, OB.consent, 101));
+  await t.send(
+    u.text(ALICE, "<i>Лу</i> & Co"),
+    u.callback(ALICE, OB.ageSkip, 102),
+    u.callback(ALICE, OB.genderSkip, 102),
+  );
+  assert.equal((await alice(t)).display_name, "<i>Лу</i> & Co");
+  assert.equal(
+    t.api.texts().at(-1)!.split("\n")[0],
+    texts.done("&lt;i&gt;Лу&lt;/i&gt; &amp; Co"),
+  );
+});
