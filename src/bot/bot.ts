@@ -12,12 +12,13 @@
 //   8. answer leftovers — every callback query is answered, whatever happens below
 //   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
-//  11. before consent   — a crisis typed before consent gets help (offline analyser, nothing
-//                         stored); /start and onboarding's steps; /help; /sos
+//  11. before consent   — a crisis typed before consent or during onboarding gets help (offline
+//                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
+//                         /export_my_data and /delete_me (a right that needs no consent)
 //  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — the crisis card's buttons, the safety plan, privacy (/export,
-//                         /delete_me), menu, profile, psychological profile, style settings,
-//                         chats, quizzes, subscription, admin (/grant, /revoke, /admin)
+//  13. features         — the crisis card's buttons, the safety plan, menu, profile,
+//                         psychological profile, style settings, chats, quizzes, subscription,
+//                         admin (/grant, /revoke, /admin)
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
@@ -99,9 +100,9 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(blockTracking(services));
   bot.use(loadUser(services));
   bot.use(preConsentTriage(services), onboardingFeature(services), helpFeature(services));
-  bot.use(sosFeature(services));
+  bot.use(sosFeature(services), privacyFeature(services));
   bot.use(requireConsent);
-  bot.use(safetyFeature(services), safetyPlanFeature(services), privacyFeature(services));
+  bot.use(safetyFeature(services), safetyPlanFeature(services));
   bot.use(menuFeature(services), profileFeature(services), psyProfileFeature(services));
   bot.use(settingsFeature(services), chatFeature(services), quizFeature(services));
   bot.use(subscriptionFeature(services), adminFeature(services), adminStatsFeature(services));

@@ -174,3 +174,28 @@ export async function careFollowUp(ctx: BotContext, d: TriageDeps, care: Care | 
     await ctx.reply(otherPersonLine(d.helplines), { parse_mode: "HTML" });
   }
 }
+
+/**
+ * Help for a crisis typed where no model reads it — before consent (nothing may leave the
+ * process), at onboarding's steps, or as text no feature takes: the offline analyser alone,
+ * nothing stored. Acute gets the crisis card and `true` (the message goes no further); concern
+ * gets the soft line and `false` (the message goes on to what it was typed for).
+ */
+export async function offlineTriage(
+  ctx: BotContext,
+  d: Pick<TriageDeps, "safety" | "helplines">,
+  text: string,
+): Promise<boolean> {
+  const verdict = d.safety.checkOffline({ text, place: "helper" });
+  if (verdict.tier === "none") return false;
+  ctx.log.info("Crisis signal outside the chats: help shown, nothing stored", {
+    tier: verdict.tier,
+  });
+  if (verdict.tier === "acute") {
+    const card = verdict.violence ? violenceText(d.helplines) : crisisText(d.helplines);
+    await ctx.reply(card, { parse_mode: "HTML", reply_markup: exercises(new InlineKeyboard()) });
+    return true;
+  }
+  await careFollowUp(ctx, d as TriageDeps, careOf(verdict));
+  return false;
+}

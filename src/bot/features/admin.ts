@@ -23,8 +23,11 @@ export function adminFeature(d: AdminDeps): Composer<BotContext> {
     const months = m ? Number(m[2]) : 0;
     if (!m || months < 1 || months > 36) return void await ctx.reply(GRANT_USAGE);
     const userId = Number(m[1]);
-    const until = await extendSubscription(d.db, userId, months, d.now());
-    if (!until) return void await ctx.reply(`Пользователь ${userId} не найден.`);
+    // An id beyond 2^53 (a typo, a pasted phone number) cannot be anyone's Telegram id.
+    const until = Number.isSafeInteger(userId)
+      ? await extendSubscription(d.db, userId, months, d.now())
+      : undefined;
+    if (!until) return void await ctx.reply(`Пользователь ${m[1]} не найден.`);
     ctx.log.info("Admin granted a subscription", {
       admin: ctx.from!.id,
       user: d.pseudonym(userId),
@@ -37,8 +40,8 @@ export function adminFeature(d: AdminDeps): Composer<BotContext> {
     const m = /^(\d+)$/.exec(ctx.match.trim());
     if (!m) return void await ctx.reply(REVOKE_USAGE);
     const userId = Number(m[1]);
-    if (!await revokeSubscription(d.db, userId)) {
-      return void await ctx.reply(`Пользователь ${userId} не найден.`);
+    if (!Number.isSafeInteger(userId) || !await revokeSubscription(d.db, userId)) {
+      return void await ctx.reply(`Пользователь ${m[1]} не найден.`);
     }
     ctx.log.info("Admin revoked a subscription", {
       admin: ctx.from!.id,

@@ -1,11 +1,17 @@
 // Last in the chain: a stale or unknown button gets a short answer and the screen the chat is
-// really on; a message no feature took gets a hint; media gets a word that only text is read.
+// really on; a message no feature took gets a hint — after the offline crisis analyser has read
+// it, so a hard message typed outside a chat still gets help; media gets a word that only text
+// is read.
 
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { type Clocked, menuScreen, STALE_BUTTON } from "../nav.ts";
 import { resumeOrMenu } from "../screens/onboarding.ts";
+import { offlineTriage } from "../triage.ts";
+
+/** What the fallback uses. */
+export type FallbackDeps = Clocked & Pick<BotServices, "safety" | "helplines">;
 
 export const UNKNOWN_COMMAND = "Такой команды я не знаю. Список команд — /help.";
 export const UNKNOWN_TEXT =
@@ -13,14 +19,16 @@ export const UNKNOWN_TEXT =
 export const TEXT_ONLY = "Пока я понимаю только текстовые сообщения. Напишите словами — " +
   "или выберите раздел:";
 
-export function fallbackFeature(d: Clocked): Composer<BotContext> {
+export function fallbackFeature(d: FallbackDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on("callback_query", async (ctx) => {
     await ack(ctx, STALE_BUTTON);
     await resumeOrMenu(ctx, d);
   });
   c.on("message:text", async (ctx) => {
-    if (ctx.message.text.startsWith("/")) return void await ctx.reply(UNKNOWN_COMMAND);
+    const text = ctx.message.text;
+    if (text.startsWith("/")) return void await ctx.reply(UNKNOWN_COMMAND);
+    if (await offlineTriage(ctx, d, text)) return;
     await show(ctx, withLead(UNKNOWN_TEXT), { fresh: true });
   });
   c.on("message", async (ctx) => {

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
-import { UNKNOWN_COMMAND } from "./fallback.ts";
+import { UNKNOWN_COMMAND, UNKNOWN_TEXT } from "./fallback.ts";
+import { concernLine, crisisText } from "../screens/crisis.ts";
+import { loadHelplines } from "../../safety/helplines.ts";
 import { MENU, menuScreen, STALE_BUTTON } from "../nav.ts";
 import { OB } from "../screens/onboarding.ts";
 import { texts } from "../screens/onboarding_texts.ts";
@@ -107,4 +109,25 @@ Deno.test("fallback: an unknown /command in a quiz gets the unknown-command answ
   assert.equal(await answers(), 0, "the command is not taken as an answer");
   await t.send(u.text(ALICE, "4"));
   assert.equal(await answers(), 1);
+});
+
+Deno.test("fallback: a crisis typed outside any chat gets the crisis card, not the section hint", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboard(t, u);
+  const helplines = await loadHelplines();
+  await t.send(u.text(ALICE, "не хочу больше жить, сегодня всё закончу"));
+  assert.deepEqual(t.api.texts(), [crisisText(helplines)]);
+  t.api.clear();
+  // A hard message that is not acute gets the soft line with help, then the hint as before.
+  await t.send(u.text(ALICE, "иногда думаю, что всем было бы лучше без меня"));
+  const texts = t.api.texts();
+  assert.equal(texts.at(-1), UNKNOWN_TEXT);
+  assert.equal(texts.length, 2, texts.join(" | "));
+  assert.equal(texts[0], concernLine(helplines));
+  // Nothing of it is stored: no model read it.
+  const [row] = await t.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM conversation_history",
+  );
+  assert.equal(row!.n, 0);
 });

@@ -90,7 +90,7 @@ function onStep(
   };
 }
 
-/** Asks for consent first: nothing but /start and /help works without it. */
+/** Asks for consent first: only what comes before it in the chain works without it. */
 export async function requireConsent(ctx: BotContext, next: () => Promise<void>) {
   if (hasConsent(ctx)) return await next();
   await ack(ctx, texts.consentFirst);

@@ -106,16 +106,11 @@ Deno.test("privacy: a confirmation whose message can no longer be edited still d
   assert.deepEqual(await rowsOf(t, ALICE.id), { users: 0, history: 0, activity: 0 });
 });
 
-// BUG (privacy): the welcome promises "удалить — /delete_me", but requireConsent lets only /start,
-// /help and /sos through. Someone who agreed to an earlier CONSENT_VERSION and does not accept the
-// new terms cannot delete their stored conversations: /delete_me just shows the welcome again.
-// (Documented in the README as "nothing but /start, /help and /sos works", so this may be a
-// product decision; it contradicts the welcome text.) Ignored until /delete_me (and
-// /export_my_data) work before consent.
+// The welcome promises "удалить — /delete_me": deletion (and export) work before consent too, so
+// someone who does not accept changed terms can still take their data away.
 Deno.test({
   name:
     "privacy: someone asked to agree to changed terms can still delete their data with /delete_me",
-  ignore: true,
   fn: async () => {
     await using t = await startTestBot();
     const u = new Updates();

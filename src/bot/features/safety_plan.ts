@@ -20,6 +20,9 @@ import { type Helplines, mainNumber } from "../../safety/helplines.ts";
 /** What the safety plan uses. */
 export type PlanDeps = Pick<BotServices, "db" | "now" | "helplines">;
 
+/** The toast of an older step's button. */
+export const STEP_PASSED = "Этот шаг уже позади — вот текущий.";
+
 const INTRO = "📋 <b>План безопасности</b>\n\n" +
   "Это короткая памятка самому себе на трудную минуту: что подсказывает, что становится хуже, " +
   "что помогает, к кому обратиться. Её лучше составить, пока вам спокойно, — тогда в тяжёлый " +
@@ -62,7 +65,7 @@ function stepScreen(d: PlanDeps, i: number, current: string | null): Screen {
   return {
     text: `📋 Шаг ${i + 1} из ${PLAN_STEPS.length}. <b>${PLAN_TITLES[step]}</b>\n\n` +
       `${question}\n\n<i>${hint}</i>${now}`,
-    keyboard: new InlineKeyboard().text(current ? "Оставить как есть" : "Пропустить", PLAN.skip)
+    keyboard: new InlineKeyboard().text(current ? "Оставить как есть" : "Пропустить", PLAN.skip(i))
       .row().text(BACK_TO_MENU, MENU.main),
   };
 }
@@ -135,8 +138,16 @@ export function safetyPlanFeature(d: PlanDeps): Composer<BotContext> {
     await ack(ctx);
     await askStep(ctx, d, i, true, false);
   });
-  c.callbackQuery(PLAN.skip, async (ctx, stale) => {
-    if (ctx.session.flow !== "plan") return await stale();
+  // «Пропустить» counts only for the step on screen: a double tap on a screen that has moved on
+  // is ignored, and an older step's button shows the current step again.
+  c.callbackQuery(PLAN.match.skip, async (ctx, stale) => {
+    const s = ctx.session;
+    if (s.flow !== "plan" || s.planStep === undefined) return await stale();
+    if (Number(ctx.match[1]) !== s.planStep) {
+      if (ctx.callbackQuery.message?.message_id === s.screen) return await ack(ctx);
+      await ack(ctx, STEP_PASSED);
+      return await askStep(ctx, d, s.planStep, !!s.edit, true);
+    }
     await ack(ctx);
     await next(ctx, d, false);
   });

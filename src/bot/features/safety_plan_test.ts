@@ -8,6 +8,7 @@ import { PLAN } from "../screens/crisis.ts";
 import { STALE_BUTTON } from "../nav.ts";
 import { PLAN_STEPS } from "../../safety/plan.ts";
 import { UNKNOWN_TEXT } from "./fallback.ts";
+import { STEP_PASSED } from "./safety_plan.ts";
 
 async function planRows(t: TestBot) {
   return await t.db.query<Record<string, string | null>>(
@@ -79,7 +80,7 @@ Deno.test("plan: an answer that looks like HTML is stored as typed and shown esc
   await atFirstStep(t, u);
   await t.send(u.text(ALICE, "<b>кот</b> & чай"));
   // The second step is a new message (103); skip it and every step after it there.
-  for (let i = 1; i < PLAN_STEPS.length; i++) await t.send(u.callback(ALICE, PLAN.skip, 103));
+  for (let i = 1; i < PLAN_STEPS.length; i++) await t.send(u.callback(ALICE, PLAN.skip(i), 103));
   assert.equal((await planRows(t))[0]!.warning_signs, "<b>кот</b> & чай");
   const plan = t.api.texts().at(-1)!;
   assert.match(plan, /План сохранён/);
@@ -87,14 +88,10 @@ Deno.test("plan: an answer that looks like HTML is stored as typed and shown esc
   assert.ok(!plan.includes("<b>кот</b>"));
 });
 
-// BUG: PLAN.skip carries no step and the handler only checks that a plan flow is open, so a
-// «Пропустить» left on an older step's message skips whatever step is current — unasked — and
-// turns that old message into the step after it. Quiz and onboarding tell such a button from the
-// current screen (session.screen / the position in the data); the plan stores session.screen but
-// never reads it.
+// «Пропустить» carries its step: one left on an older step's message must not skip the step now
+// on screen (it once did, unasked, and turned the old message into the step after it).
 Deno.test({
   name: "plan: «Пропустить» on an older step's message does not skip the step now on screen",
-  ignore: true,
   fn: async () => {
     await using t = await startTestBot();
     const u = new Updates();
@@ -103,8 +100,20 @@ Deno.test({
     await t.send(u.text(ALICE, "не сплю ночами"));
     assert.match(t.api.texts().at(-1)!, /Шаг 2 из 6/);
     t.api.clear();
-    await t.send(u.callback(ALICE, PLAN.skip, 102));
+    await t.send(u.callback(ALICE, PLAN.skip(0), 102));
     assert.ok(!t.api.texts().some((text) => /Шаг 3 из 6/.test(text)), "step 2 was skipped");
     assert.equal((await session(t)).planStep, 1, "the chat is still on step 2");
+    assert.equal(t.api.of("answerCallbackQuery")[0]?.text, STEP_PASSED);
+    assert.match(t.api.texts().at(-1)!, /Шаг 2 из 6/);
   },
+});
+
+Deno.test("plan: a double tap on «Пропустить» skips one step, not two", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await atFirstStep(t, u);
+  // Both taps carry step 1's data; the screen (message 102) is edited to step 2 by the first.
+  await t.send(u.callback(ALICE, PLAN.skip(0), 102), u.callback(ALICE, PLAN.skip(0), 102));
+  assert.equal((await session(t)).planStep, 1);
+  assert.ok(!t.api.texts().some((text) => /Шаг 3 из 6/.test(text)), "two steps were skipped");
 });

@@ -1,23 +1,22 @@
 // /sos and «🆘 Мне тяжело»: always one tap away (the menu, the command list, the soft line after
-// a hard message), even before consent — as is help for a crisis typed before consent. Grounding, breathing, the user's own safety plan and
-// help lines; it does not end the flow the user is in, so they can go back to their
-// conversation afterwards. The exercises' buttons (also on the crisis card) are answered here.
+// a hard message), even before consent — as is help for a crisis typed before consent or during
+// onboarding. Grounding, breathing, the user's own safety plan and help lines; it does not end
+// the flow the user is in, so they can go back to their conversation afterwards. The exercises'
+// buttons (also on the crisis card) are answered here.
 
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack } from "../ui.ts";
 import { BACK_TO_MENU, MENU } from "../nav.ts";
-import { careFollowUp, careOf, exercises, SAFETY, type TriageDeps } from "../triage.ts";
+import { offlineTriage, SAFETY, type TriageDeps } from "../triage.ts";
 import { hasConsent } from "../screens/onboarding.ts";
 import {
   BREATHING,
-  crisisText,
   groundingText,
   helplinesText,
   PLAN,
   planText,
   sosText,
-  violenceText,
 } from "../screens/crisis.ts";
 import { getPlan, isEmptyPlan } from "../../safety/plan.ts";
 import { recordEvent } from "../../safety/store.ts";
@@ -43,28 +42,17 @@ async function sos(ctx: BotContext, d: SosDeps) {
 }
 
 /**
- * Before consent nothing may leave the process, but help must not wait for a button: a typed
- * message is read by the offline analyser alone. Acute gets the crisis card (nothing stored);
- * concern gets the soft line, then onboarding goes on.
+ * Before consent, and at onboarding's steps, typed text reaches no model and no chat's triage:
+ * help must not wait for a button, so the offline analyser reads it (triage.ts, offlineTriage).
+ * Acute gets the crisis card and is not taken as an answer; concern gets the soft line, then
+ * onboarding goes on.
  */
 export function preConsentTriage(d: SosDeps) {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     const text = ctx.message?.text;
-    if (hasConsent(ctx) || text === undefined || text.startsWith("/")) return await next();
-    const verdict = d.safety.checkOffline({ text, place: "helper" });
-    if (verdict.tier === "none") return await next();
-    ctx.log.info("Crisis signal before consent: help shown, nothing stored", {
-      tier: verdict.tier,
-    });
-    const { helplines } = d;
-    if (verdict.tier === "acute") {
-      const card = verdict.violence ? violenceText(helplines) : crisisText(helplines);
-      return void await ctx.reply(card, {
-        parse_mode: "HTML",
-        reply_markup: exercises(new InlineKeyboard()),
-      });
-    }
-    await careFollowUp(ctx, d, careOf(verdict));
+    const unread = !hasConsent(ctx) || ctx.session.flow === "onboarding";
+    if (!unread || text === undefined || text.startsWith("/")) return await next();
+    if (await offlineTriage(ctx, d, text)) return;
     await next();
   };
 }

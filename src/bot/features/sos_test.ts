@@ -70,14 +70,12 @@ Deno.test("sos: with a saved plan, /sos shows the plan first and offers to chang
   assert.equal(t.api.of("sendMessage")[0]!.reply_markup, undefined, "the plan is just text");
 });
 
-// BUG: the pre-consent triage stops at consent, and the chats' and quiz's guard only starts after
-// onboarding, so the onboarding steps after consent are read by nobody: a crisis typed as the
-// name is saved as the name and answered with «Сколько вам лет?»; typed at the age step it gets
-// «Напишите возраст числом…». A user in distress who writes it there gets no help.
+// Onboarding's steps after consent reach no model and no chat's triage: the offline analyser
+// reads them (a crisis typed as the name was once saved as the name and answered «Сколько вам
+// лет?»).
 Deno.test({
   name:
     "sos: a crisis typed at the name step after consent gets the crisis card and is not saved as the name",
-  ignore: true,
   fn: async () => {
     await using t = await startTestBot();
     const u = new Updates();

@@ -118,11 +118,11 @@ export const ADMIN_ALERT = (who: string, place: string, source: string) =>
 export const PLAN = {
   open: "plan:open",
   start: "plan:start",
-  skip: "plan:skip",
+  skip: (i: number) => `plan:skip:${i}`,
   edit: "plan:edit",
   step: (i: number) => `plan:step:${i}`,
   delete: "plan:delete",
   deleteYes: "plan:delete:yes",
   /** Parsers of the data built above. */
-  match: { step: /^plan:step:(\d)$/ },
+  match: { step: /^plan:step:(\d)$/, skip: /^plan:skip:(\d)$/ },
 } as const;
