@@ -5,7 +5,8 @@
 // was replayed. `deno task fixtures:update` rewrites expected.json; review its diff like code.
 
 import assert from "node:assert/strict";
-import { listScenarios, readExpected, replayScenario, writeExpected } from "./harness/scenario.ts";
+import { replayScenario } from "./harness/scenario.ts";
+import { listScenarios, readExpected, writeExpected } from "./harness/scenario_files.ts";
 import { createMetrics } from "../src/metrics/metrics.ts";
 import { metricsHandler } from "../src/metrics/server.ts";
 import { costUsd, DEFAULT_PRICES } from "../src/llm/pricing.ts";

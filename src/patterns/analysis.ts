@@ -14,11 +14,11 @@ import { answeredCount, lastExchanges } from "../chat/history.ts";
 import { countDaily, statDate } from "../stats/daily.ts";
 import { type Embeddings, mergePatterns, retireByTitle } from "./merge.ts";
 import { activePatterns, type Candidate, cut, LIMITS, type Pattern } from "./profile.ts";
-import { keepRealQuotes } from "./quotes.ts";
-import { embeddingText } from "./similarity.ts";
-import { deepOutput, deepPrompt, jsonSchema, quickOutput, quickPrompt } from "./prompts.ts";
-import { loadProfile, loadRetries, setRetry, type StoredProfile, updateProfile } from "./store.ts";
+import { withRealQuotes } from "./quotes.ts";
 import type { z } from "zod";
+import { embeddingText } from "./similarity.ts";
+import { askStructured, deepOutput, deepPrompt, quickOutput, quickPrompt } from "./prompts.ts";
+import { loadProfile, loadRetries, setRetry, type StoredProfile, updateProfile } from "./store.ts";
 
 export const QUICK_EVERY = 3;
 export const DEEP_EVERY = 20;
@@ -62,36 +62,6 @@ export interface Analyzer {
   quick(userId: number, assistant: Assistant): Promise<RunReport>;
   deep(userId: number): Promise<RunReport>;
   absorb(userId: number, candidates: Candidate[], messages?: number): Promise<RunReport>;
-}
-
-function parseOutput<T>(schema: z.ZodType<T>, text: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error("the model's answer is not JSON");
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join(".") || "(root)");
-    throw new Error(`the model's answer does not match the schema at ${where}`);
-  }
-  return parsed.data;
-}
-
-/** Keeps only real quotes; a pattern left without any is dropped as unsupported. */
-function withRealQuotes(
-  patterns: Array<Omit<Candidate, "source">>,
-  userMessages: string[],
-): { candidates: Candidate[]; dropped: number } {
-  let dropped = 0;
-  const candidates: Candidate[] = [];
-  for (const p of patterns) {
-    const check = keepRealQuotes(p.evidence, userMessages);
-    dropped += check.dropped;
-    if (check.kept.length) candidates.push({ ...p, evidence: check.kept, source: "chat" });
-  }
-  return { candidates, dropped };
 }
 
 export function createAnalyzer(deps: AnalyzerDeps): Analyzer {
@@ -158,22 +128,8 @@ export function createAnalyzer(deps: AnalyzerDeps): Analyzer {
     return { ...outcome, embeddings: status };
   }
 
-  async function ask<T>(
-    userId: number,
-    name: string,
-    schema: z.ZodType<T>,
-    messages: ChatMessage[],
-  ) {
-    const res = await llm.complete({
-      api: deps.api(userId),
-      model: deps.model,
-      messages,
-      json: { name, schema: jsonSchema(schema) },
-      temperature: 0.2,
-      maxOutputTokens: 1500,
-    });
-    return parseOutput(schema, res.text);
-  }
+  const ask = <T>(userId: number, name: string, schema: z.ZodType<T>, messages: ChatMessage[]) =>
+    askStructured(llm, { api: deps.api(userId), model: deps.model }, name, schema, messages);
 
   function report(kind: "QUICK" | "DEEP", userId: number, started: number, r: RunReport) {
     log.info(`${kind} ANALYSIS`, {

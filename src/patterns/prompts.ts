@@ -3,7 +3,7 @@
 // stretch of conversation), and the zod schemas of their structured output.
 
 import { z } from "zod";
-import type { ChatMessage } from "../llm/llm.ts";
+import type { ChatMessage, Llm, LlmApi } from "../llm/llm.ts";
 import { type Insight, type Pattern, PATTERN_TYPES } from "./profile.ts";
 
 const pattern = z.object({
@@ -111,4 +111,38 @@ export function deepPrompt(
         `Сообщения:\n\n${transcript(messages)}`,
     },
   ];
+}
+
+/** The model's structured answer, checked against its schema; a clear error otherwise. */
+export function parseOutput<T>(schema: z.ZodType<T>, text: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error("the model's answer is not JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join(".") || "(root)");
+    throw new Error(`the model's answer does not match the schema at ${where}`);
+  }
+  return parsed.data;
+}
+
+/** Asks the model for an answer in `schema`'s shape and checks it. */
+export async function askStructured<T>(
+  llm: Llm,
+  target: { api: LlmApi; model: string },
+  name: string,
+  schema: z.ZodType<T>,
+  messages: ChatMessage[],
+): Promise<T> {
+  const res = await llm.complete({
+    ...target,
+    messages,
+    json: { name, schema: jsonSchema(schema) },
+    temperature: 0.2,
+    maxOutputTokens: 1500,
+  });
+  return parseOutput(schema, res.text);
 }

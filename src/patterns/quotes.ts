@@ -2,6 +2,8 @@
 // in one of the user's messages (ignoring case, ё/е, spacing, quotation marks and the
 // punctuation at its ends). Invented or paraphrased quotes are dropped.
 
+import type { Candidate } from "./profile.ts";
+
 const MIN_CHARS = 4;
 
 function normalise(text: string): string {
@@ -33,4 +35,19 @@ export function keepRealQuotes(
     }
   }
   return { kept, dropped: quotes.length - kept.length };
+}
+
+/** Keeps only real quotes; a pattern left without any is dropped as unsupported. */
+export function withRealQuotes(
+  patterns: Array<Omit<Candidate, "source">>,
+  userMessages: string[],
+): { candidates: Candidate[]; dropped: number } {
+  let dropped = 0;
+  const candidates: Candidate[] = [];
+  for (const p of patterns) {
+    const check = keepRealQuotes(p.evidence, userMessages);
+    dropped += check.dropped;
+    if (check.kept.length) candidates.push({ ...p, evidence: check.kept, source: "chat" });
+  }
+  return { candidates, dropped };
 }
