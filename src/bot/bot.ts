@@ -14,7 +14,7 @@
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
 //  11. before consent   — a crisis typed before consent or during onboarding gets help (offline
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
-//                         /export_my_data and /delete_me (a right that needs no consent)
+//                         /helplines; /export_my_data and /delete_me (rights that need no consent)
 //  12. requireConsent   — nothing else works until the user has agreed
 //  13. features         — the crisis card's buttons, the safety plan, menu, profile,
 //                         psychological profile, style settings, chats, quizzes, subscription,
@@ -49,6 +49,7 @@ import { adminFeature } from "./features/admin.ts";
 import { adminStatsFeature } from "./features/admin_stats.ts";
 import { safetyFeature } from "./features/safety.ts";
 import { preConsentTriage, sosFeature } from "./features/sos.ts";
+import { helplinesFeature } from "./features/helplines.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
 import { rateLimit } from "./rate_limit.ts";
@@ -100,7 +101,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(blockTracking(services));
   bot.use(loadUser(services));
   bot.use(preConsentTriage(services), onboardingFeature(services), helpFeature(services));
-  bot.use(sosFeature(services), privacyFeature(services));
+  bot.use(sosFeature(services), helplinesFeature(services), privacyFeature(services));
   bot.use(requireConsent);
   bot.use(safetyFeature(services), safetyPlanFeature(services));
   bot.use(menuFeature(services), profileFeature(services), psyProfileFeature(services));

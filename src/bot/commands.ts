@@ -13,6 +13,7 @@ export const BOT_COMMANDS: ReadonlyArray<{ command: string; description: string 
   { command: "deletecontext", description: "Забыть текущий разговор" },
   { command: "sos", description: "Мне тяжело: упражнения и телефоны помощи" },
   { command: "plan", description: "Мой план безопасности" },
+  { command: "helplines", description: "Телефоны доверия и экстренной помощи" },
   { command: "help", description: "Помощь и контакты поддержки" },
   { command: "export_my_data", description: "Скачать мои данные" },
   { command: "delete_me", description: "Удалить мои данные" },
