@@ -164,7 +164,11 @@ async function acute(
 }
 
 /** After an answer given with care: the soft line with help (none in gentle mode alone). */
-export async function careFollowUp(ctx: BotContext, d: TriageDeps, care: Care | undefined) {
+export async function careFollowUp(
+  ctx: BotContext,
+  d: Pick<TriageDeps, "helplines">,
+  care: Care | undefined,
+) {
   if (care === "concern") {
     await ctx.reply(concernLine(d.helplines), {
       parse_mode: "HTML",
@@ -196,6 +200,6 @@ export async function offlineTriage(
     await ctx.reply(card, { parse_mode: "HTML", reply_markup: exercises(new InlineKeyboard()) });
     return true;
   }
-  await careFollowUp(ctx, d as TriageDeps, careOf(verdict));
+  await careFollowUp(ctx, d, careOf(verdict));
   return false;
 }
