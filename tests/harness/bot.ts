@@ -15,6 +15,7 @@ import {
   ALICE,
   type ApiCall,
   BOT_INFO,
+  type Person,
   recordApi,
   type Recorder,
   TEST_TOKEN,
@@ -42,15 +43,11 @@ export interface TestBot extends AsyncDisposable {
 /** The fixed "now" of offline tests: 24 Nov 2026, 12:00 in Moscow. */
 export const TEST_NOW = "2026-11-24T09:00:00Z";
 
-/** Feature flags of the bot under test; all on unless a test says otherwise. */
-export interface TestFlags {
-  enableStyleSettings: Flag;
-  enableAdaptiveQuiz: Flag;
-  useChatCompletion: Flag;
-  /** Off unless a test turns it on, so only tests about patterns script analyses. */
-  enablePatternAnalysis: Flag;
-}
+/** Feature flags of the bot under test, every flag `src/flags.ts` names. */
+export type TestFlags = Record<FlagKey, Flag>;
 
+/** All on unless a test says otherwise — except pattern analysis, so only tests about patterns
+ * script analyses. */
 const TEST_FLAGS: TestFlags = {
   enableStyleSettings: { mode: "on" },
   enableAdaptiveQuiz: { mode: "on" },
@@ -182,13 +179,26 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
  * assistant chat — and forgets the calls it made, so a test sees only its own.
  */
 export async function onboard(t: TestBot, u: Updates, then?: "/helper" | "/soulsleep") {
-  await t.send(
-    u.command(ALICE, "/start"),
-    u.callback(ALICE, OB.consent, 101),
-    u.callback(ALICE, OB.nameDefault, 101),
-    u.callback(ALICE, OB.ageSkip, 101),
-    u.callback(ALICE, OB.genderSkip, 101),
-  );
-  if (then) await t.send(u.command(ALICE, then));
+  await onboardAs(t, u, ALICE, then);
+}
+
+/**
+ * Takes `who` through onboarding as `onboard` does ALICE: the buttons are tapped on the welcome
+ * message the bot sent them, whoever came before. Optionally into an assistant chat; the calls
+ * it made are forgotten.
+ */
+export async function onboardAs(
+  t: TestBot,
+  u: Updates,
+  who: Person,
+  then?: "/helper" | "/soulsleep",
+) {
+  await t.send(u.command(who, "/start"));
+  const welcome = t.api.calls.findLast((c) => c.method === "sendMessage")!;
+  const id = (welcome.result as { message_id: number }).message_id;
+  for (const data of [OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip]) {
+    await t.send(u.callback(who, data, id));
+  }
+  if (then) await t.send(u.command(who, then));
   t.api.clear();
 }

@@ -4,11 +4,13 @@
 
 import postgres from "postgres";
 import { PGlite } from "@electric-sql/pglite";
-import type { Db } from "../../src/db/db.ts";
+import type { Db, Queryable } from "../../src/db/db.ts";
 import { createPostgresDb } from "../../src/db/postgres.ts";
 import { createPgliteDb } from "../../src/db/pglite.ts";
 import { loadMigrations, migrate } from "../../src/db/migrate.ts";
 import { createLogger } from "../../src/log.ts";
+import type { UserRecord } from "../../src/users/users.ts";
+import type { SessionData } from "../../src/bot/context.ts";
 
 export type TestDb = Db & AsyncDisposable & {
   /** postgres:// url of this database (server backend only). */
@@ -92,4 +94,64 @@ export async function processDb(): Promise<{ env: Record<string, string> } & Asy
     env: { DATA_DIR: dir },
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
+}
+
+// ---- reading what a test left behind ---------------------------------------------------------
+
+/** Whatever holds the database under test: a test bot, or `{ db }`. */
+export interface WithDb {
+  db: Queryable;
+}
+
+/**
+ * How many rows `table` has, or how many of them have every column of `match` equal to its value
+ * (`count(t, "safety_events", { kind: "sos" })`).
+ */
+export async function count(
+  t: WithDb,
+  table: string,
+  match: Record<string, unknown> = {},
+): Promise<number> {
+  const columns = Object.keys(match);
+  const where = columns.length
+    ? ` WHERE ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(" AND ")}`
+    : "";
+  const [row] = await t.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "${table}"${where}`,
+    Object.values(match),
+  );
+  return row!.n;
+}
+
+/** The users row of `who`; undefined if there is none. */
+export async function userRow(t: WithDb, who: { id: number }): Promise<UserRecord | undefined> {
+  const [row] = await t.db.query<UserRecord>("SELECT * FROM users WHERE id = $1", [who.id]);
+  return row;
+}
+
+/** A conversation_history row as tests read it (user_id as text). */
+export interface HistoryRow {
+  id: number;
+  user_id: string;
+  assistant: string;
+  role: string;
+  status: string;
+  content: string;
+}
+
+/** Every chat message stored, everyone's, oldest first. */
+export async function history(t: WithDb): Promise<HistoryRow[]> {
+  return await t.db.query<HistoryRow>(
+    `SELECT id::int AS id, user_id::text AS user_id, assistant, role, status, content
+     FROM conversation_history ORDER BY id`,
+  );
+}
+
+/** The dialog state stored for `who`'s chat in aiogram_states; {} if none is stored. */
+export async function sessionOf(t: WithDb, who: { id: number }): Promise<SessionData> {
+  const [row] = await t.db.query<{ data: SessionData }>(
+    "SELECT data FROM aiogram_states WHERE key = $1",
+    [String(who.id)],
+  );
+  return row?.data ?? {};
 }

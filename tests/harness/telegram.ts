@@ -79,6 +79,14 @@ export function recordApi(
   };
 }
 
+/** The callback data of every button of a payload's inline keyboard ([] without one). */
+export function buttons(payload: Record<string, unknown> | undefined): string[] {
+  const markup = payload?.reply_markup as
+    | { inline_keyboard: Array<Array<{ callback_data?: string }>> }
+    | undefined;
+  return markup?.inline_keyboard.flat().map((b) => b.callback_data ?? "") ?? [];
+}
+
 function fakeResult(method: string, p: Record<string, unknown>, nextId: () => number): unknown {
   const chat = { id: Number(p.chat_id ?? 0), type: "private", first_name: "User" };
   const message = (extra: Record<string, unknown>) => ({

@@ -2,32 +2,18 @@
 // out-of-range arguments, ids nobody has used the bot with, and what the log keeps of a grant.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
-import { OB } from "../screens/onboarding.ts";
+import { onboard, onboardAs, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { count, userRow } from "../../../tests/harness/db.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { UNKNOWN_COMMAND } from "./fallback.ts";
 import { APOLOGY } from "../bot.ts";
 
 const GRANT_USAGE = /^Использование: \/grant <id пользователя> <месяцев от 1 до 36>$/;
 const REVOKE_USAGE = /^Использование: \/revoke <id пользователя>$/;
 
-/** Takes `who` through onboarding (as `onboard` does for Alice) and forgets the calls. */
-async function onboardAs(t: TestBot, u: Updates, who: Person) {
-  await t.send(u.command(who, "/start"));
-  const welcome = t.api.calls.findLast((c) => c.method === "sendMessage")!;
-  const id = (welcome.result as { message_id: number }).message_id;
-  for (const data of [OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip]) {
-    await t.send(u.callback(who, data, id));
-  }
-  t.api.clear();
-}
-
+/** The user's subscription end as an ISO string; null without one. */
 async function until(t: TestBot, id: number): Promise<string | null> {
-  const [row] = await t.db.query<{ until: Date | null }>(
-    "SELECT subscription_until AS until FROM users WHERE id = $1",
-    [id],
-  );
-  return row?.until?.toISOString() ?? null;
+  return (await userRow(t, { id }))?.subscription_until?.toISOString() ?? null;
 }
 
 Deno.test("admin: /grant and /revoke from someone not in ADMIN_IDS get the unknown-command answer and change no subscription", async () => {
@@ -93,15 +79,13 @@ Deno.test("admin: /grant and /revoke for an id nobody has used the bot with say 
   await using t = await startTestBot({ adminIds: [ALICE.id] });
   const u = new Updates();
   await onboard(t, u);
-  const count = async () =>
-    (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[0]!.n;
-  const before = await count();
+  const before = await count(t, "users");
   await t.send(u.command(ALICE, "/grant 555000 3"), u.command(ALICE, "/revoke 555000"));
   assert.deepEqual(t.api.texts(), [
     "Пользователь 555000 не найден.",
     "Пользователь 555000 не найден.",
   ]);
-  assert.equal(await count(), before);
+  assert.equal(await count(t, "users"), before);
   assert.ok(!t.log.lines.some((l) => /^Admin (granted|revoked)/.test(l)));
 });
 

@@ -2,41 +2,20 @@
 // else's, a held or a crisis message's id, «Начать заново» for no such assistant, media in a chat.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { onboard, onboardAs, startTestBot } from "../../../tests/harness/bot.ts";
+import { history } from "../../../tests/harness/db.ts";
 import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { scriptedText, startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
-import { OB } from "../screens/onboarding.ts";
 import { HELD } from "../screens/subscription.ts";
 import { RETRY } from "../answer.ts";
 import { markFailed, saveUserMessage } from "../../chat/history.ts";
 import { ALREADY_HANDLED, TEXT_ONLY_IN_CHAT } from "./chat.ts";
 
-interface HistoryRow {
-  id: number;
-  user_id: string;
-  role: string;
-  status: string;
-  content: string;
-}
-
-async function history(t: TestBot): Promise<HistoryRow[]> {
-  return await t.db.query<HistoryRow>(
-    `SELECT id::int AS id, user_id::text AS user_id, role, status, content
-     FROM conversation_history ORDER BY id`,
-  );
-}
-
 Deno.test("chat: «Повторить» with someone else's failed message id is refused and the model is not asked", async () => {
   await using openai = await startOpenAiMock();
   await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
   const u = new Updates();
-  await t.send(
-    u.command(BOB, "/start"),
-    u.callback(BOB, OB.consent),
-    u.callback(BOB, OB.nameDefault),
-    u.callback(BOB, OB.ageSkip),
-    u.callback(BOB, OB.genderSkip),
-  );
+  await onboardAs(t, u, BOB);
   const bobs = await saveUserMessage(t.db, BOB.id, "helper", "моё личное", new Date());
   await markFailed(t.db, bobs);
   await onboard(t, u, "/helper");

@@ -2,7 +2,8 @@
 // leaves that flow where it was, and callback data that only resembles a real button is stale.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
+import { count, userRow } from "../../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { UNKNOWN_COMMAND, UNKNOWN_TEXT } from "./fallback.ts";
@@ -14,14 +15,6 @@ import { texts } from "../screens/onboarding_texts.ts";
 import { APOLOGY } from "../bot.ts";
 import { QUIZ } from "../screens/quiz.ts";
 
-async function user(t: TestBot) {
-  const [row] = await t.db.query<{ display_name: string | null; age: number | null }>(
-    "SELECT display_name, age FROM users WHERE id = $1",
-    [ALICE.id],
-  );
-  return row;
-}
-
 Deno.test("fallback: an unknown /command while onboarding asks for a name gets the unknown-command answer, and the name typed next is still taken", async () => {
   await using t = await startTestBot();
   const u = new Updates();
@@ -32,7 +25,7 @@ Deno.test("fallback: an unknown /command while onboarding asks for a name gets t
   t.api.clear();
   await t.send(u.text(ALICE, "Маша"));
   assert.deepEqual(t.api.texts(), [texts.askAge]);
-  assert.equal((await user(t))?.display_name, "Маша");
+  assert.equal((await userRow(t, ALICE))?.display_name, "Маша");
 });
 
 Deno.test("fallback: an unknown button at onboarding's age step is answered once with the stale toast and asks the age again, not the menu", async () => {
@@ -51,7 +44,7 @@ Deno.test("fallback: an unknown button at onboarding's age step is answered once
   t.api.clear();
   await t.send(u.text(ALICE, "33"));
   assert.deepEqual(t.api.texts(), [texts.askGender]);
-  assert.equal((await user(t))?.age, 33);
+  assert.equal((await userRow(t, ALICE))?.age, 33);
 });
 
 Deno.test("fallback: callback data that only resembles a real button is stale and shows the menu anew", async () => {
@@ -83,10 +76,11 @@ Deno.test("fallback: an unknown /command in a chat never reaches the model, and 
   await t.send(u.command(ALICE, "/nonsense мне грустно"));
   assert.deepEqual(t.api.texts(), [UNKNOWN_COMMAND]);
   assert.equal(openai.requests.length, 0);
-  const [saved] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM conversation_history",
+  assert.equal(
+    await count(t, "conversation_history"),
+    0,
+    "the command is not kept as a chat message",
   );
-  assert.equal(saved?.n, 0, "the command is not kept as a chat message");
   t.api.clear();
   await t.send(u.text(ALICE, "мне грустно"));
   assert.equal(openai.requests.filter((r) => r.path === "/v1/chat/completions").length, 1);
@@ -126,8 +120,5 @@ Deno.test("fallback: a crisis typed outside any chat gets the crisis card, not t
   assert.equal(texts.length, 2, texts.join(" | "));
   assert.equal(texts[0], concernLine(helplines));
   // Nothing of it is stored: no model read it.
-  const [row] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM conversation_history",
-  );
-  assert.equal(row!.n, 0);
+  assert.equal(await count(t, "conversation_history"), 0);
 });

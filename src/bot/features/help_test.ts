@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
+import { userRow } from "../../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { helpText } from "./help.ts";
@@ -36,10 +37,7 @@ Deno.test("help: /help while onboarding asks for a name keeps the step: the name
   assert.equal(shown.length, 2);
   assert.ok(shown[0]!.startsWith("❓ <b>Помощь</b>"));
   assert.equal(shown[1], texts.askAge);
-  const [row] = await t.db.query<{ display_name: string }>(
-    "SELECT display_name FROM users WHERE id = $1",
-    [ALICE.id],
-  );
+  const row = await userRow(t, ALICE);
   assert.equal(row?.display_name, "Маша");
 });
 

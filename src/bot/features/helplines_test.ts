@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
+import { ALICE, buttons, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { helplinesText } from "../screens/crisis.ts";
 import { SAFETY } from "../triage.ts";
@@ -22,8 +22,7 @@ Deno.test("helplines: before consent /helplines shows every help line and the wa
   for (const line of [...helplines.crisis, ...helplines.violence]) {
     assert.ok(String(sent?.text).includes(line.number), line.id);
   }
-  const markup = sent?.reply_markup as { inline_keyboard: Array<Array<{ callback_data: string }>> };
-  assert.equal(markup.inline_keyboard[0]?.[0]?.callback_data, SAFETY.sos);
+  assert.equal(buttons(sent)[0], SAFETY.sos);
   // Nothing else: no consent screen in front of the numbers.
   assert.equal(t.api.of("sendMessage").length, 1);
 });

@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
+import { count } from "../../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { MENU, menuScreen } from "../nav.ts";
@@ -19,10 +20,7 @@ Deno.test("menu: /menu in a chat ends it: the text sent next gets the section hi
   await t.send(u.command(ALICE, "/menu"), u.text(ALICE, "мне тревожно"));
   assert.deepEqual(t.api.texts(), [MENU_TEXT, UNKNOWN_TEXT]);
   assert.equal(openai.requests.length, 0);
-  const [kept] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM conversation_history",
-  );
-  assert.equal(kept?.n, 0);
+  assert.equal(await count(t, "conversation_history"), 0);
   const states = await t.db.query("SELECT key FROM aiogram_states");
   assert.deepEqual(states, [], "no dialog state is left behind");
 });

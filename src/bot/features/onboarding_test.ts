@@ -3,27 +3,11 @@
 
 import assert from "node:assert/strict";
 import { startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { userRow } from "../../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { OB } from "../screens/onboarding.ts";
 import { texts } from "../screens/onboarding_texts.ts";
 import { STALE_BUTTON } from "../nav.ts";
-
-interface UserRow {
-  display_name: string | null;
-  age: number | null;
-  gender: string | null;
-  source: string | null;
-  onboarded: boolean;
-}
-
-async function alice(t: TestBot): Promise<UserRow> {
-  const [row] = await t.db.query<UserRow>(
-    `SELECT display_name, age, gender, source, onboarded_at IS NOT NULL AS onboarded
-     FROM users WHERE id = $1`,
-    [ALICE.id],
-  );
-  return row!;
-}
 
 /** ALICE agreed and took the offered name: the age question is on screen in message 101. */
 async function atAgeStep(t: TestBot, u: Updates) {
@@ -43,9 +27,9 @@ Deno.test("onboarding: a gender button tapped on the age step's own message is i
   await t.send(u.callback(ALICE, OB.female, 101));
   assert.deepEqual(t.api.calls.map((c) => c.method), ["answerCallbackQuery"]);
   assert.equal(t.api.of("answerCallbackQuery")[0]!.text, undefined);
-  const row = await alice(t);
+  const row = (await userRow(t, ALICE))!;
   assert.equal(row.gender, null);
-  assert.equal(row.onboarded, false);
+  assert.equal(row.onboarded_at, null);
 });
 
 Deno.test("onboarding: a gender button from another message on the age step gets the stale toast and the age question again", async () => {
@@ -56,10 +40,10 @@ Deno.test("onboarding: a gender button from another message on the age step gets
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
   assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), [texts.askAge]);
   assert.equal(t.api.of("editMessageText").length, 0, "message 50 is left as it is");
-  assert.equal((await alice(t)).gender, null);
+  assert.equal((await userRow(t, ALICE))!.gender, null);
   // The chat is still on the age step: a typed age is taken.
   await t.send(u.text(ALICE, "30"));
-  assert.equal((await alice(t)).age, 30);
+  assert.equal((await userRow(t, ALICE))!.age, 30);
   assert.equal(t.api.texts().at(-1), texts.askGender);
 });
 
@@ -72,9 +56,9 @@ Deno.test("onboarding: a second gender tap after onboarding finished changes not
   await t.send(u.callback(ALICE, OB.male, 101));
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [STALE_BUTTON]);
   assert.match(t.api.texts().at(-1)!, /Главное меню/);
-  const row = await alice(t);
+  const row = (await userRow(t, ALICE))!;
   assert.equal(row.gender, "female");
-  assert.equal(row.onboarded, true);
+  assert.notEqual(row.onboarded_at, null);
   const [day] = await t.db.query<{ onboarded: number }>("SELECT onboarded FROM statistic_day");
   assert.equal(day!.onboarded, 1);
 });
@@ -86,7 +70,7 @@ Deno.test("onboarding: /help in the middle keeps the step — the next typed tex
   await t.send(u.command(ALICE, "/help"));
   assert.match(t.api.texts()[0]!, /Помощь/);
   await t.send(u.text(ALICE, "41"));
-  assert.equal((await alice(t)).age, 41);
+  assert.equal((await userRow(t, ALICE))!.age, 41);
   assert.equal(t.api.texts().at(-1), texts.askGender);
 });
 
@@ -95,11 +79,11 @@ Deno.test("onboarding: an unsafe /start payload is not recorded as the source an
   const u = new Updates();
   await t.send(u.command(ALICE, "/start <b>x</b>"));
   assert.deepEqual(t.api.texts(), [texts.welcome], "the welcome, as for a plain /start");
-  assert.equal((await alice(t)).source, null);
+  assert.equal((await userRow(t, ALICE))!.source, null);
   await t.send(u.command(ALICE, `/start ${"a".repeat(65)}`));
-  assert.equal((await alice(t)).source, null, "longer than 64 characters");
+  assert.equal((await userRow(t, ALICE))!.source, null, "longer than 64 characters");
   await t.send(u.command(ALICE, "/start autumn_promo"));
-  assert.equal((await alice(t)).source, "autumn_promo");
+  assert.equal((await userRow(t, ALICE))!.source, "autumn_promo");
 });
 
 Deno.test("onboarding: a typed name that looks like HTML is stored as typed and escaped in the greeting", async () => {
@@ -111,7 +95,7 @@ Deno.test("onboarding: a typed name that looks like HTML is stored as typed and 
     u.callback(ALICE, OB.ageSkip, 102),
     u.callback(ALICE, OB.genderSkip, 102),
   );
-  assert.equal((await alice(t)).display_name, "<i>Лу</i> & Co");
+  assert.equal((await userRow(t, ALICE))!.display_name, "<i>Лу</i> & Co");
   assert.equal(
     t.api.texts().at(-1)!.split("\n")[0],
     texts.done("&lt;i&gt;Лу&lt;/i&gt; &amp; Co"),

@@ -4,23 +4,11 @@
 
 import assert from "node:assert/strict";
 import type { InputFile } from "grammy";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { DELETE_CONFIRM, DELETED, PRIVACY } from "./privacy.ts";
 import { STALE_BUTTON } from "../nav.ts";
-import { OB } from "../screens/onboarding.ts";
 import { saveUserMessage } from "../../chat/history.ts";
-
-/** Takes `who` through onboarding (as `onboard` does for Alice) and forgets the calls. */
-async function onboardAs(t: TestBot, u: Updates, who: Person) {
-  await t.send(u.command(who, "/start"));
-  const welcome = t.api.calls.findLast((c) => c.method === "sendMessage")!;
-  const id = (welcome.result as { message_id: number }).message_id;
-  for (const data of [OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip]) {
-    await t.send(u.callback(who, data, id));
-  }
-  t.api.clear();
-}
 
 /** Rows about a user in the tables a conversation fills. */
 async function rowsOf(t: TestBot, id: number) {

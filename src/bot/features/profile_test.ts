@@ -2,8 +2,9 @@
 // the middle of editing the personal info, and a card that never counts another user's data.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot } from "../../../tests/harness/bot.ts";
+import { userRow } from "../../../tests/harness/db.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { MENU, PROFILE } from "../nav.ts";
 import { OB } from "../screens/onboarding.ts";
 import { texts } from "../screens/onboarding_texts.ts";
@@ -13,17 +14,6 @@ import { setStyle } from "../../style/settings.ts";
 /** The card's line that starts with `label`. */
 function line(card: string, label: string): string | undefined {
   return card.split("\n").find((l) => l.startsWith(label));
-}
-
-/** Takes `who` through onboarding (as `onboard` does for Alice) and forgets the calls. */
-async function onboardAs(t: TestBot, u: Updates, who: Person) {
-  await t.send(u.command(who, "/start"));
-  const welcome = t.api.calls.findLast((c) => c.method === "sendMessage")!;
-  const id = (welcome.result as { message_id: number }).message_id;
-  for (const data of [OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip]) {
-    await t.send(u.callback(who, data, id));
-  }
-  t.api.clear();
 }
 
 Deno.test("profile: a typed name with HTML in it is shown escaped on the card, as typed", async () => {
@@ -76,10 +66,7 @@ Deno.test("profile: /profile while editing the personal info cancels the edit: a
   assert.equal(shown.length, 2);
   assert.equal(line(shown[0]!, "Имя:"), `Имя: ${ALICE.first_name}`);
   assert.equal(shown[1], UNKNOWN_TEXT);
-  const [row] = await t.db.query<{ display_name: string }>(
-    "SELECT display_name FROM users WHERE id = $1",
-    [ALICE.id],
-  );
+  const row = await userRow(t, ALICE);
   assert.equal(row?.display_name, ALICE.first_name);
 });
 

@@ -2,11 +2,10 @@
 // the cut, another user's profile, a row left by a failed analysis, and a percentage rollout.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { PROFILE_EMPTY, PROFILE_OFF } from "./psy_profile.ts";
 import { BACK_TO_MENU, BACK_TO_PROFILE, MENU, PROFILE } from "../nav.ts";
-import { OB } from "../screens/onboarding.ts";
 import type { Insight, Pattern } from "../../patterns/profile.ts";
 import { setRetry } from "../../patterns/store.ts";
 import { rolloutBucket } from "../../flags.ts";
@@ -43,17 +42,6 @@ async function saveProfile(
      VALUES ($1, $2, $3, $4)`,
     [userId, patterns, insights, state],
   );
-}
-
-/** Takes `who` through onboarding (as `onboard` does for Alice) and forgets the calls. */
-async function onboardAs(t: TestBot, u: Updates, who: Person) {
-  await t.send(u.command(who, "/start"));
-  const welcome = t.api.calls.findLast((c) => c.method === "sendMessage")!;
-  const id = (welcome.result as { message_id: number }).message_id;
-  for (const data of [OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip]) {
-    await t.send(u.callback(who, data, id));
-  }
-  t.api.clear();
 }
 
 Deno.test("psy_profile: titles, descriptions, the user's quoted words, insights and mood are HTML-escaped", async () => {

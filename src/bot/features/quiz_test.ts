@@ -2,10 +2,9 @@
 // sessions, forged answer values, someone else's session id, and commands in the middle of a quiz.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { listScreen, QUIZ } from "../screens/quiz.ts";
-import { OB } from "../screens/onboarding.ts";
 import { STALE_BUTTON } from "../nav.ts";
 import { UNKNOWN_TEXT } from "./fallback.ts";
 import { ALREADY_ANSWERED, QUIZ_FINISHED } from "./quiz.ts";
@@ -20,17 +19,6 @@ interface Row {
 async function sessions(t: TestBot): Promise<Row[]> {
   return await t.db.query<Row>(
     "SELECT id::int AS id, user_id::text AS user_id, status, answers FROM quiz_sessions ORDER BY id",
-  );
-}
-
-/** Onboards someone other than ALICE (onboard() is ALICE's). */
-async function onboardAs(t: TestBot, u: Updates, p: Person) {
-  await t.send(
-    u.command(p, "/start"),
-    u.callback(p, OB.consent),
-    u.callback(p, OB.nameDefault),
-    u.callback(p, OB.ageSkip),
-    u.callback(p, OB.genderSkip),
   );
 }
 

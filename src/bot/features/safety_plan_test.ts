@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { sessionOf } from "../../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
 import { PLAN } from "../screens/crisis.ts";
 import { STALE_BUTTON } from "../nav.ts";
@@ -14,14 +15,6 @@ async function planRows(t: TestBot) {
   return await t.db.query<Record<string, string | null>>(
     `SELECT ${PLAN_STEPS.join(", ")} FROM safety_plans`,
   );
-}
-
-async function session(t: TestBot): Promise<{ flow?: string; planStep?: number }> {
-  const [row] = await t.db.query<{ data: { flow?: string; planStep?: number } }>(
-    "SELECT data FROM aiogram_states WHERE key = $1",
-    [String(ALICE.id)],
-  );
-  return row?.data ?? {};
 }
 
 /** ALICE onboarded, on the plan's first step, shown in message 102 (the /plan intro, edited). */
@@ -45,7 +38,7 @@ Deno.test("plan: a step button out of range gets the stale toast and opens no st
     STALE_BUTTON,
   ]);
   assert.ok(!t.api.texts().some((text) => /Шаг \d из/.test(text)), "no step is asked");
-  assert.notEqual((await session(t)).flow, "plan");
+  assert.notEqual((await sessionOf(t, ALICE)).flow, "plan");
   // So a message typed now is not taken as a step of the plan.
   await t.send(u.text(ALICE, "перестаю отвечать друзьям"));
   assert.deepEqual(await planRows(t), []);
@@ -58,7 +51,7 @@ Deno.test("plan: /menu in the middle of the plan ends it — the next message is
   await t.send(u.command(ALICE, "/menu"), u.text(ALICE, "не сплю ночами"));
   assert.equal(t.api.texts().at(-1), UNKNOWN_TEXT);
   assert.deepEqual(await planRows(t), []);
-  assert.equal((await session(t)).flow, undefined);
+  assert.equal((await sessionOf(t, ALICE)).flow, undefined);
 });
 
 Deno.test("plan: a blank answer is refused and the step keeps waiting", async () => {
@@ -69,7 +62,7 @@ Deno.test("plan: a blank answer is refused and the step keeps waiting", async ()
   assert.equal(t.api.texts().length, 1);
   assert.match(t.api.texts()[0]!, /словами/);
   assert.deepEqual(await planRows(t), []);
-  assert.equal((await session(t)).planStep, 0);
+  assert.equal((await sessionOf(t, ALICE)).planStep, 0);
   await t.send(u.text(ALICE, "не сплю ночами"));
   assert.equal((await planRows(t))[0]!.warning_signs, "не сплю ночами");
 });
@@ -102,7 +95,7 @@ Deno.test({
     t.api.clear();
     await t.send(u.callback(ALICE, PLAN.skip(0), 102));
     assert.ok(!t.api.texts().some((text) => /Шаг 3 из 6/.test(text)), "step 2 was skipped");
-    assert.equal((await session(t)).planStep, 1, "the chat is still on step 2");
+    assert.equal((await sessionOf(t, ALICE)).planStep, 1, "the chat is still on step 2");
     assert.equal(t.api.of("answerCallbackQuery")[0]?.text, STEP_PASSED);
     assert.match(t.api.texts().at(-1)!, /Шаг 2 из 6/);
   },
@@ -114,6 +107,6 @@ Deno.test("plan: a double tap on «Пропустить» skips one step, not tw
   await atFirstStep(t, u);
   // Both taps carry step 1's data; the screen (message 102) is edited to step 2 by the first.
   await t.send(u.callback(ALICE, PLAN.skip(0), 102), u.callback(ALICE, PLAN.skip(0), 102));
-  assert.equal((await session(t)).planStep, 1);
+  assert.equal((await sessionOf(t, ALICE)).planStep, 1);
   assert.ok(!t.api.texts().some((text) => /Шаг 3 из 6/.test(text)), "two steps were skipped");
 });

@@ -3,46 +3,15 @@
 // безопасности» tapped twice.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, TEST_NOW, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot, TEST_NOW } from "../../../tests/harness/bot.ts";
+import { count, history, userRow } from "../../../tests/harness/db.ts";
+import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
 import { scriptedText, startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
-import { OB } from "../screens/onboarding.ts";
 import { FALSE_ALARM } from "../screens/crisis.ts";
 import { BUTTON_GONE, SAFETY } from "../triage.ts";
 import { GENTLE_MS } from "../../safety/store.ts";
 
 const ACUTE = "Хочу покончить с собой, всем будет лучше без меня";
-
-interface HistoryRow {
-  id: number;
-  user_id: string;
-  assistant: string;
-  role: string;
-  status: string;
-}
-
-async function history(t: TestBot): Promise<HistoryRow[]> {
-  return await t.db.query<HistoryRow>(
-    `SELECT id::int AS id, user_id::text AS user_id, assistant, role, status
-     FROM conversation_history ORDER BY id`,
-  );
-}
-
-async function events(t: TestBot, kind: string): Promise<number> {
-  const [row] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM safety_events WHERE kind = $1",
-    [kind],
-  );
-  return row!.n;
-}
-
-async function crisisSince(t: TestBot, p: Person): Promise<Date | null> {
-  const [row] = await t.db.query<{ crisis_since: Date | null }>(
-    "SELECT crisis_since FROM users WHERE id = $1",
-    [p.id],
-  );
-  return row!.crisis_since;
-}
 
 Deno.test("safety: «Я не это имел(а) в виду» tapped twice answers the message once; the second tap says the button is gone", async () => {
   await using openai = await startOpenAiMock();
@@ -62,7 +31,7 @@ Deno.test("safety: «Я не это имел(а) в виду» tapped twice answ
     ["user", "answered"],
     ["assistant", "answered"],
   ]);
-  assert.equal(await events(t, "false_alarm"), 1);
+  assert.equal(await count(t, "safety_events", { kind: "false_alarm" }), 1);
 });
 
 Deno.test("safety: «Я не это имел(а) в виду» after «Я в безопасности» is refused and the kept message stays unanswered", async () => {
@@ -79,22 +48,15 @@ Deno.test("safety: «Я не это имел(а) в виду» after «Я в б�
   assert.deepEqual(t.api.texts(), []);
   assert.equal(openai.requests.length, 0);
   assert.deepEqual((await history(t)).map((r) => r.status), ["crisis"]);
-  assert.equal(await events(t, "false_alarm"), 0);
+  assert.equal(await count(t, "safety_events", { kind: "false_alarm" }), 0);
 });
 
 Deno.test("safety: a false-alarm button carrying someone else's message id answers nothing of theirs", async () => {
   await using openai = await startOpenAiMock();
   await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
   const u = new Updates();
-  await t.send(
-    u.command(BOB, "/start"),
-    u.callback(BOB, OB.consent),
-    u.callback(BOB, OB.nameDefault),
-    u.callback(BOB, OB.ageSkip),
-    u.callback(BOB, OB.genderSkip),
-    u.command(BOB, "/helper"),
-    u.text(BOB, ACUTE),
-  );
+  await onboardAs(t, u, BOB, "/helper");
+  await t.send(u.text(BOB, ACUTE));
   const [bobs] = await history(t);
   assert.equal(bobs!.user_id, String(BOB.id));
   await onboard(t, u, "/helper");
@@ -104,7 +66,7 @@ Deno.test("safety: a false-alarm button carrying someone else's message id answe
   assert.ok(!t.api.texts().includes(FALSE_ALARM));
   assert.equal(openai.requests.length, 0, "Bob's message is never sent to the model");
   assert.equal((await history(t)).find((r) => r.id === bobs!.id)!.status, "crisis");
-  assert.notEqual(await crisisSince(t, BOB), null, "Bob is still in crisis mode");
+  assert.notEqual((await userRow(t, BOB))!.crisis_since, null, "Bob is still in crisis mode");
 });
 
 Deno.test("safety: a false alarm from /soulsleep tapped after moving to /helper is answered in the dream chat", async () => {
@@ -137,11 +99,8 @@ Deno.test("safety: «Я в безопасности» tapped twice records one r
   await t.send(u.callback(ALICE, SAFETY.better, 104));
   now = new Date(resolvedAt.getTime() + 60 * 60 * 1000);
   await t.send(u.callback(ALICE, SAFETY.better, 104));
-  assert.equal(await events(t, "resolved"), 1);
-  const [user] = await t.db.query<{ gentle_until: Date; crisis_since: Date | null }>(
-    "SELECT gentle_until, crisis_since FROM users WHERE id = $1",
-    [ALICE.id],
-  );
+  assert.equal(await count(t, "safety_events", { kind: "resolved" }), 1);
+  const user = await userRow(t, ALICE);
   assert.equal(user!.crisis_since, null);
-  assert.equal(user!.gentle_until.getTime(), resolvedAt.getTime() + GENTLE_MS);
+  assert.equal(user!.gentle_until!.getTime(), resolvedAt.getTime() + GENTLE_MS);
 });

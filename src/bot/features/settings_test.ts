@@ -2,27 +2,15 @@
 // settings opened from a chat, and a settings button from someone who has not agreed yet.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
+import { count } from "../../../tests/harness/db.ts";
+import { ALICE, BOB, buttons, Updates } from "../../../tests/harness/telegram.ts";
 import { startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { MENU, PROFILE, STALE_BUTTON } from "../nav.ts";
 import { texts } from "../screens/onboarding_texts.ts";
 import { DEFAULT_STYLE, TONES } from "../../style/style.ts";
 import { UNKNOWN_TEXT } from "./fallback.ts";
 import { settingsCard, ST } from "./settings.ts";
-
-async function settingsRows(t: TestBot): Promise<number> {
-  const [row] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM user_settings");
-  return row!.n;
-}
-
-/** The callback data of every button of a payload's inline keyboard. */
-function buttons(payload: Record<string, unknown> | undefined): string[] {
-  const markup = payload?.reply_markup as
-    | { inline_keyboard: Array<Array<{ callback_data?: string }>> }
-    | undefined;
-  return markup?.inline_keyboard.flat().map((b) => b.callback_data ?? "") ?? [];
-}
 
 Deno.test("settings: forged st: data (unknown key, another setting's value, bad origin) gets the stale toast and saves nothing", async () => {
   await using t = await startTestBot();
@@ -46,7 +34,7 @@ Deno.test("settings: forged st: data (unknown key, another setting's value, bad 
   // Each time the card as it is, unchanged.
   const card = settingsCard(DEFAULT_STYLE, "m").text;
   assert.deepEqual(t.api.of("editMessageText").map((p) => p.text), forged.map(() => card));
-  assert.equal(await settingsRows(t), 0);
+  assert.equal(await count(t, "user_settings"), 0);
 });
 
 Deno.test("settings: a change made from the profile's card keeps «К профилю» as the way back", async () => {
@@ -75,10 +63,7 @@ Deno.test("settings: opening settings from a chat ends the chat — the next mes
   await t.send(u.text(ALICE, "Мне сегодня тревожно."));
   assert.equal(t.api.texts().at(-1), UNKNOWN_TEXT);
   assert.equal(openai.requests.length, 0);
-  const [history] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM conversation_history",
-  );
-  assert.equal(history!.n, 0);
+  assert.equal(await count(t, "conversation_history"), 0);
 });
 
 Deno.test("settings: a style button from someone who has not agreed yet asks for consent and saves nothing", async () => {
@@ -89,5 +74,5 @@ Deno.test("settings: a style button from someone who has not agreed yet asks for
   await t.send(u.callback(BOB, ST.set("tone", "ironic", "m"), 101));
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [texts.consentFirst]);
   assert.deepEqual(t.api.texts(), [texts.welcome]);
-  assert.equal(await settingsRows(t), 0);
+  assert.equal(await count(t, "user_settings"), 0);
 });

@@ -2,8 +2,9 @@
 // a saved plan first, and a crisis typed during onboarding (after consent) gets help.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, startTestBot } from "../../../tests/harness/bot.ts";
+import { count, userRow } from "../../../tests/harness/db.ts";
+import { ALICE, buttons, Updates } from "../../../tests/harness/telegram.ts";
 import { scriptedText, startOpenAiMock } from "../../../tests/harness/openai_mock.ts";
 import { crisisText, PLAN, planText, sosText } from "../screens/crisis.ts";
 import { OB } from "../screens/onboarding.ts";
@@ -14,21 +15,6 @@ import { loadHelplines } from "../../safety/helplines.ts";
 
 const helplines = await loadHelplines();
 
-async function sosEvents(t: TestBot): Promise<number> {
-  const [row] = await t.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM safety_events WHERE kind = 'sos'",
-  );
-  return row!.n;
-}
-
-/** The callback data of every button of a payload's inline keyboard. */
-function buttons(payload: Record<string, unknown> | undefined): string[] {
-  const markup = payload?.reply_markup as
-    | { inline_keyboard: Array<Array<{ callback_data?: string }>> }
-    | undefined;
-  return markup?.inline_keyboard.flat().map((b) => b.callback_data ?? "") ?? [];
-}
-
 Deno.test("sos: /sos in the middle of a quiz keeps the quiz — the next typed answer is recorded", async () => {
   await using t = await startTestBot();
   const u = new Updates();
@@ -37,7 +23,7 @@ Deno.test("sos: /sos in the middle of a quiz keeps the quiz — the next typed a
   t.api.clear();
   await t.send(u.command(ALICE, "/sos"));
   assert.deepEqual(t.api.texts(), [sosText(helplines, false)]);
-  assert.equal(await sosEvents(t), 1);
+  assert.equal(await count(t, "safety_events", { kind: "sos" }), 1);
   await t.send(u.text(ALICE, "4"));
   assert.match(t.api.texts().at(-1)!, /Вопрос 2 из/);
   const [s] = await t.db.query<{ answers: Array<{ value?: number }> }>(
@@ -84,10 +70,7 @@ Deno.test({
     await t.send(u.text(ALICE, "Хочу покончить с собой"));
     assert.ok(!t.api.texts().includes(texts.askAge), "the onboarding went on as if nothing");
     assert.ok(t.api.texts().includes(crisisText(helplines)));
-    const [row] = await t.db.query<{ display_name: string | null }>(
-      "SELECT display_name FROM users WHERE id = $1",
-      [ALICE.id],
-    );
+    const row = await userRow(t, ALICE);
     assert.equal(row!.display_name, null);
   },
 });

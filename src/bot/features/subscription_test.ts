@@ -2,10 +2,10 @@
 // «Отменить», a plan that is not on offer, YooKassa down while checking, a cancel checked twice.
 
 import assert from "node:assert/strict";
-import { onboard, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
-import { ALICE, BOB, type Person, Updates } from "../../../tests/harness/telegram.ts";
+import { onboard, onboardAs, startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
+import { userRow } from "../../../tests/harness/db.ts";
+import { ALICE, BOB, buttons, Updates } from "../../../tests/harness/telegram.ts";
 import { startYooKassaMock } from "../../../tests/harness/yookassa_mock.ts";
-import { OB } from "../screens/onboarding.ts";
 import { CANCELED_SCREEN, PAY, TOASTS } from "../screens/subscription.ts";
 import { MENU } from "../nav.ts";
 
@@ -21,37 +21,11 @@ async function payments(t: TestBot): Promise<PaymentRow[]> {
   );
 }
 
-async function subscribedUntil(t: TestBot, p: Person): Promise<Date | null> {
-  const [row] = await t.db.query<{ subscription_until: Date | null }>(
-    "SELECT subscription_until FROM users WHERE id = $1",
-    [p.id],
-  );
-  return row!.subscription_until;
-}
-
-async function onboardBob(t: TestBot, u: Updates) {
-  await t.send(
-    u.command(BOB, "/start"),
-    u.callback(BOB, OB.consent),
-    u.callback(BOB, OB.nameDefault),
-    u.callback(BOB, OB.ageSkip),
-    u.callback(BOB, OB.genderSkip),
-  );
-}
-
-/** The callback data of every button of a payload's inline keyboard. */
-function buttons(payload: Record<string, unknown> | undefined): string[] {
-  const markup = payload?.reply_markup as
-    | { inline_keyboard: Array<Array<{ callback_data?: string }>> }
-    | undefined;
-  return markup?.inline_keyboard.flat().map((b) => b.callback_data ?? "") ?? [];
-}
-
 Deno.test("subscription: «Проверить оплату» with someone else's paid payment id is answered as closed and grants nothing", async () => {
   await using yk = startYooKassaMock();
   await using t = await startTestBot({ yookassaUrl: yk.apiUrl });
   const u = new Updates();
-  await onboardBob(t, u);
+  await onboardAs(t, u, BOB);
   await t.send(u.callback(BOB, PAY.plan(1)));
   const [bobs] = await payments(t);
   yk.setStatus(yk.latest()!.id, "succeeded");
@@ -60,8 +34,12 @@ Deno.test("subscription: «Проверить оплату» with someone else's
   await t.send(u.callback(ALICE, PAY.check(bobs!.id), 50));
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [TOASTS.closed]);
   assert.equal(yk.requests.length, asked, "YooKassa is not asked about someone else's payment");
-  assert.equal(await subscribedUntil(t, ALICE), null);
-  assert.equal(await subscribedUntil(t, BOB), null, "nor is Bob's payment applied by Alice");
+  assert.equal((await userRow(t, ALICE))!.subscription_until, null);
+  assert.equal(
+    (await userRow(t, BOB))!.subscription_until,
+    null,
+    "nor is Bob's payment applied by Alice",
+  );
   assert.deepEqual(await payments(t), [{
     id: bobs!.id,
     user_id: String(BOB.id),
@@ -76,7 +54,7 @@ Deno.test("subscription: «Отменить» with someone else's payment id lea
   await using yk = startYooKassaMock();
   await using t = await startTestBot({ yookassaUrl: yk.apiUrl });
   const u = new Updates();
-  await onboardBob(t, u);
+  await onboardAs(t, u, BOB);
   await t.send(u.callback(BOB, PAY.plan(3)));
   const [bobs] = await payments(t);
   await onboard(t, u);
@@ -88,7 +66,7 @@ Deno.test("subscription: «Отменить» with someone else's payment id lea
   t.api.clear();
   await t.send(u.callback(BOB, PAY.check(bobs!.id)));
   assert.equal((await payments(t))[0]!.status, "succeeded");
-  assert.notEqual(await subscribedUntil(t, BOB), null);
+  assert.notEqual((await userRow(t, BOB))!.subscription_until, null);
 });
 
 Deno.test("subscription: a plan that is not on offer creates no payment and asks YooKassa nothing", async () => {
@@ -122,11 +100,11 @@ Deno.test("subscription: YooKassa down while checking gives a toast and changes 
   assert.deepEqual(t.api.of("answerCallbackQuery").map((p) => p.text), [TOASTS.unavailable]);
   assert.equal(t.api.texts().length, 0, "the payment screen stays as it is");
   assert.equal((await payments(t))[0]!.status, "pending");
-  assert.equal(await subscribedUntil(t, ALICE), null);
+  assert.equal((await userRow(t, ALICE))!.subscription_until, null);
   t.api.clear();
   await t.send(u.callback(ALICE, PAY.check(p!.id), 102));
   assert.equal((await payments(t))[0]!.status, "succeeded");
-  assert.notEqual(await subscribedUntil(t, ALICE), null);
+  assert.notEqual((await userRow(t, ALICE))!.subscription_until, null);
   assert.match(t.api.texts()[0]!, /Оплата прошла/);
 });
 
