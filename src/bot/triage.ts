@@ -180,20 +180,24 @@ export async function careFollowUp(
 }
 
 /**
- * Help for a crisis typed where no model reads it — before consent (nothing may leave the
- * process), at onboarding's steps, or as text no feature takes: the offline analyser alone,
- * nothing stored. Acute gets the crisis card and `true` (the message goes no further); concern
- * gets the soft line and `false` (the message goes on to what it was typed for).
+ * Help for a crisis typed where no chat's triage runs — before consent, at onboarding's steps,
+ * or as text no feature takes — with nothing stored. `offline`: the analyser alone (before
+ * consent nothing may leave the process; onboarding's short answers must not wait for a model);
+ * `all`: every layer. Acute gets the crisis card and `true` (the message goes no further);
+ * concern gets the soft line and `false` (the message goes on to what it was typed for).
  */
-export async function offlineTriage(
+export async function helpIfCrisis(
   ctx: BotContext,
   d: Pick<TriageDeps, "safety" | "helplines">,
   text: string,
+  layers: "offline" | "all",
 ): Promise<boolean> {
-  const verdict = d.safety.checkOffline({ text, place: "helper" });
+  const input = { text, place: "helper" as const };
+  const verdict = layers === "all" ? await d.safety.check(input) : d.safety.checkOffline(input);
   if (verdict.tier === "none") return false;
   ctx.log.info("Crisis signal outside the chats: help shown, nothing stored", {
     tier: verdict.tier,
+    source: verdict.source,
   });
   if (verdict.tier === "acute") {
     const card = verdict.violence ? violenceText(d.helplines) : crisisText(d.helplines);

@@ -1,14 +1,13 @@
 // Last in the chain: a stale or unknown button gets a short answer and the screen the chat is
-// really on; a message no feature took gets a hint — after the offline crisis analyser has read
-// it, so a hard message typed outside a chat still gets help; media gets a word that only text
-// is read.
+// really on; a message no feature took gets a hint — after the crisis triage has read it, so a
+// hard message typed outside a chat still gets help; media gets a word that only text is read.
 
 import { Composer } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { type Clocked, menuScreen, STALE_BUTTON } from "../nav.ts";
 import { resumeOrMenu } from "../screens/onboarding.ts";
-import { offlineTriage } from "../triage.ts";
+import { helpIfCrisis } from "../triage.ts";
 
 /** What the fallback uses. */
 export type FallbackDeps = Clocked & Pick<BotServices, "safety" | "helplines">;
@@ -28,7 +27,7 @@ export function fallbackFeature(d: FallbackDeps): Composer<BotContext> {
   c.on("message:text", async (ctx) => {
     const text = ctx.message.text;
     if (text.startsWith("/")) return void await ctx.reply(UNKNOWN_COMMAND);
-    if (await offlineTriage(ctx, d, text)) return;
+    if (await helpIfCrisis(ctx, d, text, "all")) return;
     await show(ctx, withLead(UNKNOWN_TEXT), { fresh: true });
   });
   c.on("message", async (ctx) => {

@@ -8,7 +8,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack } from "../ui.ts";
 import { BACK_TO_MENU, MENU } from "../nav.ts";
-import { offlineTriage, SAFETY, type TriageDeps } from "../triage.ts";
+import { helpIfCrisis, SAFETY, type TriageDeps } from "../triage.ts";
 import { hasConsent } from "../screens/onboarding.ts";
 import {
   BREATHING,
@@ -42,8 +42,8 @@ async function sos(ctx: BotContext, d: SosDeps) {
 }
 
 /**
- * Before consent, and at onboarding's steps, typed text reaches no model and no chat's triage:
- * help must not wait for a button, so the offline analyser reads it (triage.ts, offlineTriage).
+ * Before consent, and at onboarding's steps, typed text reaches no model and no chat's triage,
+ * yet help must not wait for a button: the offline analyser reads it (triage.ts, helpIfCrisis).
  * Acute gets the crisis card and is not taken as an answer; concern gets the soft line, then
  * onboarding goes on.
  */
@@ -52,7 +52,7 @@ export function preConsentTriage(d: SosDeps) {
     const text = ctx.message?.text;
     const unread = !hasConsent(ctx) || ctx.session.flow === "onboarding";
     if (!unread || text === undefined || text.startsWith("/")) return await next();
-    if (await offlineTriage(ctx, d, text)) return;
+    if (await helpIfCrisis(ctx, d, text, "offline")) return;
     await next();
   };
 }
