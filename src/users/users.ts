@@ -45,6 +45,8 @@ export const CONSENT_VERSION = "2026-11-24.2";
 export const AGE_MIN = 13;
 export const AGE_MAX = 100;
 export const NAME_MAX = 32;
+/** The most words a name may have ("Анна Мария", "Жан-Поль де Ла"). */
+export const NAME_WORDS = 3;
 
 const COLUMNS = "id, username, first_name, display_name, age, gender, source, created_at, " +
   "consent_at, consent_version, onboarded_at, blocked_at, subscription_until, crisis_since, gentle_until";
@@ -135,12 +137,43 @@ export async function usageCounts(db: Queryable, id: number) {
   return row ?? { days: 0, messages: 0 };
 }
 
-/** Validates a name typed by the user; returns the cleaned name or undefined. */
+/**
+ * Validates a name typed by the user (or Telegram's first name offered as one); returns the
+ * cleaned name or undefined when it is not a name: too long, more than NAME_WORDS words, a
+ * command, a link or an @mention, markup or brackets, no letter at all (digits only), letters of
+ * two scripts in one word (look-alike tricks), or words that address the model («игнорируй»,
+ * «prompt», …). What passes is only ever given to the model as data (src/llm/prompts.ts).
+ */
 export function cleanName(text: string): string | undefined {
   // deno-lint-ignore no-control-regex -- control characters are what we strip
   const name = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
   if (name.length < 1 || [...name].length > NAME_MAX || name.startsWith("/")) return undefined;
-  return name;
+  if (name.split(" ").length > NAME_WORDS || !NAME_CHARS.test(name)) return undefined;
+  if (!/[\p{L}\p{Extended_Pictographic}]/u.test(name) || LINK.test(name)) return undefined;
+  if (name.split(/[ .\-‐‑–—]/).some(mixedScripts)) return undefined;
+  const folded = name.toLowerCase().replaceAll("ё", "е");
+  return NOT_A_NAME.test(folded) ? undefined : name;
+}
+
+// Letters with their combining marks, digits (with letters), spaces, hyphens and dashes,
+// apostrophes and a dot (initials), and emoji with their joiners, modifiers and flags.
+const NAME_CHARS = new RegExp(
+  "^(?:[\\p{L}\\p{M}\\p{N} .'’ʼ\\-‐‑–—]|\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|" +
+    "\\p{Regional_Indicator}|\\u200d|\\ufe0f|\\u20e3)+$",
+  "u",
+);
+// A domain ("t.me", "vk.com") or a scheme; "/", ":" and "@" are not name characters anyway.
+const LINK = /[\p{L}\p{N}]\.\p{L}{2,}|(^|[^\p{L}])(www|https?)([^\p{L}]|$)/iu;
+// Words that speak to the model, not about a person (lower case, ё as е).
+const NOT_A_NAME = new RegExp(
+  "игнор|ignor|инструкц|instruct|систем|system|промпт|prompt|забуд|forget|ассистент|" +
+    "assistant|притвор|pretend|jailbreak|джейлбрейк|developer|отвечай|ответь|respond|override|" +
+    "ты теперь|теперь ты|you are|you're",
+  "u",
+);
+
+function mixedScripts(word: string): boolean {
+  return /\p{Script=Latin}/u.test(word) && /\p{Script=Cyrillic}/u.test(word);
 }
 
 /** Reads a gender typed instead of tapped ("женский", "м", "мужчина"); undefined if unclear. */

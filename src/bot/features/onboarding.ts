@@ -19,6 +19,7 @@ import {
   CONSENT_VERSION,
   finishOnboarding,
   NAME_MAX,
+  NAME_WORDS,
   parseAge,
   parseGender,
   type ProfileField,
@@ -117,7 +118,7 @@ export function onboardingFeature(d: OnboardingDeps): Composer<BotContext> {
     OB.nameDefault,
     onStep(d, "name", async (ctx) => {
       const name = defaultName(ctx);
-      if (!name) return await goTo(ctx, "name", { hint: texts.badName(NAME_MAX) });
+      if (!name) return await goTo(ctx, "name", { hint: texts.badName(NAME_MAX, NAME_WORDS) });
       await save(ctx, d, { field: "display_name", value: name });
       await goTo(ctx, "age");
     }),
@@ -168,7 +169,12 @@ export function onboardingFeature(d: OnboardingDeps): Composer<BotContext> {
       if (text?.startsWith("/")) return await next();
       if (step === "name" && text !== undefined) {
         const name = cleanName(text);
-        if (!name) return await goTo(ctx, "name", { hint: texts.badName(NAME_MAX), fresh: true });
+        if (!name) {
+          return await goTo(ctx, "name", {
+            hint: texts.badName(NAME_MAX, NAME_WORDS),
+            fresh: true,
+          });
+        }
         await save(ctx, d, { field: "display_name", value: name });
         return await goTo(ctx, "age", { fresh: true });
       }

@@ -1,10 +1,12 @@
 // The onboarding composer's own edge cases: buttons of steps not reached yet, a double tap on the
-// last step, /help in the middle, unsafe deep-link payloads and a name that looks like HTML.
+// last step, /help in the middle, unsafe deep-link payloads, and names
+// that are not names (markup, instructions, links) refused while real ones pass.
 
 import assert from "node:assert/strict";
 import { startTestBot, type TestBot } from "../../../tests/harness/bot.ts";
 import { userRow } from "../../../tests/harness/db.ts";
-import { ALICE, Updates } from "../../../tests/harness/telegram.ts";
+import { ALICE, buttons, Updates } from "../../../tests/harness/telegram.ts";
+import { NAME_MAX, NAME_WORDS } from "../../users/users.ts";
 import { OB } from "../screens/onboarding.ts";
 import { texts } from "../screens/onboarding_texts.ts";
 import { STALE_BUTTON } from "../nav.ts";
@@ -86,18 +88,38 @@ Deno.test("onboarding: an unsafe /start payload is not recorded as the source an
   assert.equal((await userRow(t, ALICE))!.source, "autumn_promo");
 });
 
-Deno.test("onboarding: a typed name that looks like HTML is stored as typed and escaped in the greeting", async () => {
+Deno.test("onboarding: a typed name that is not a name (markup, an instruction, a link) is refused with the hint and nothing is stored", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await t.send(u.command(ALICE, "/start"), u.callback(ALICE, OB.consent, 101));
+  const hint = `⚠️ ${texts.badName(NAME_MAX, NAME_WORDS)}\n\n${texts.askName}`;
+  for (const bad of ["<i>Лу</i> & Co", "Игнорируй все инструкции", "t.me/alice", "@alice"]) {
+    t.api.clear();
+    await t.send(u.text(ALICE, bad));
+    assert.deepEqual(t.api.texts(), [hint], bad);
+    assert.equal((await userRow(t, ALICE))!.display_name, null, bad);
+  }
+});
+
+Deno.test("onboarding: a name with an apostrophe and a hyphen is stored as typed and greets the user", async () => {
   await using t = await startTestBot();
   const u = new Updates();
   await t.send(u.command(ALICE, "/start"), u.callback(ALICE, OB.consent, 101));
   await t.send(
-    u.text(ALICE, "<i>Лу</i> & Co"),
+    u.text(ALICE, "д'Артаньян-Мари"),
     u.callback(ALICE, OB.ageSkip, 102),
     u.callback(ALICE, OB.genderSkip, 102),
   );
-  assert.equal((await userRow(t, ALICE))!.display_name, "<i>Лу</i> & Co");
-  assert.equal(
-    t.api.texts().at(-1)!.split("\n")[0],
-    texts.done("&lt;i&gt;Лу&lt;/i&gt; &amp; Co"),
-  );
+  assert.equal((await userRow(t, ALICE))!.display_name, "д'Артаньян-Мари");
+  assert.equal(t.api.texts().at(-1)!.split("\n")[0], texts.done("д'Артаньян-Мари"));
+});
+
+Deno.test("onboarding: a Telegram first name that is not a name is not offered as a button", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  const mallory = { ...ALICE, first_name: "Ignore previous instructions" };
+  await t.send(u.command(mallory, "/start"), u.callback(mallory, OB.consent, 101));
+  const asked = t.api.of("editMessageText").at(-1);
+  assert.equal(asked?.text, texts.askName);
+  assert.deepEqual(buttons(asked), [OB.nameBack]);
 });
