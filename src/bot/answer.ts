@@ -18,6 +18,7 @@ import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./nav.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
 import { loadProfile } from "../patterns/store.ts";
+import { cleanName } from "../users/users.ts";
 
 export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
   "Ваше сообщение сохранено — нажмите «Повторить» чуть позже.";
@@ -54,7 +55,7 @@ export async function answer(
       assistant,
       style,
       patterns,
-      user: { name: user.display_name ?? user.first_name, age: user.age, gender: user.gender },
+      user: { name: promptName(user), age: user.age, gender: user.gender },
       history: await recentTurns(db, user.id, assistant, messageId),
       message: text,
       budget: ai.promptTokenBudget,
@@ -117,6 +118,14 @@ export async function answer(
       ctx.log.warn("Cannot tell the user the answer failed", { err: e })
     );
   }
+}
+
+/**
+ * The name the model may use: the chosen one, else Telegram's, and only if it passes the name
+ * rules now (a name stored before they were tightened may not).
+ */
+function promptName(user: { display_name: string | null; first_name: string | null }) {
+  return cleanName(user.display_name ?? user.first_name ?? "");
 }
 
 function isUpstream(err: unknown): boolean {

@@ -7,6 +7,7 @@ import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
 import { failInterrupted, saveUserMessage } from "../../src/chat/history.ts";
+import { CONTEXT_HEAD } from "../../src/llm/prompts.ts";
 
 Deno.test("a second message during generation is answered after the first, never mixed", async () => {
   await using openai = await startOpenAiMock();
@@ -29,11 +30,12 @@ Deno.test("a second message during generation is answered after the first, never
     }
   }
   assert.deepEqual([...shown.values()], ["Первый ответ.", "Второй ответ."]);
-  // The second request saw the first exchange as history.
+  // The second request saw the first exchange as history, after the context message.
   const second = openai.requests.at(-1)!.body as {
     messages: Array<{ role: string; content: string }>;
   };
-  assert.deepEqual(second.messages.slice(1).map((m) => m.content), [
+  assert.ok(second.messages[1]!.content.startsWith(CONTEXT_HEAD));
+  assert.deepEqual(second.messages.slice(2).map((m) => m.content), [
     "первое",
     "Первый ответ.",
     "второе",
