@@ -5,7 +5,8 @@
 //   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored
-//   4. rateLimit        — at most 15 updates per user in 10 s; a polite notice once
+//   4. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
+//                         dropped) and 15 messages of words (more wait for the next window)
 //   5. dedupeUpdates    — a redelivered update_id is skipped
 //   6. sequentialize    — updates of one chat run one after another (same key as the state)
 //   7. session          — per-chat dialog state in aiogram_states
@@ -52,7 +53,7 @@ import { preConsentTriage, sosFeature } from "./features/sos.ts";
 import { helplinesFeature } from "./features/helplines.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
-import { rateLimit } from "./rate_limit.ts";
+import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
 import { telegramMetrics } from "./telegram_metrics.ts";
 
 /** The services every handler sees, plus what only the bot's construction needs. */
@@ -64,7 +65,7 @@ export interface BotDeps extends Omit<BotServices, "now"> {
   botInfo?: UserFromGetMe;
   recordPath?: string;
   /** Incoming updates per user per window (defaults in rate_limit.ts). */
-  rateLimit?: { limit?: number; windowMs?: number };
+  rateLimit?: RateLimitOptions;
   now?: () => Date;
 }
 
