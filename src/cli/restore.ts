@@ -3,6 +3,7 @@
 // first takes a safety backup (before_restore_*.sql, which --latest never picks).
 
 import { openDatabase } from "../db/connect.ts";
+import { describeError } from "../log.ts";
 import { loadMigrations } from "../db/migrate.ts";
 import { latestBackup, writeBackup } from "../ops/backup_files.ts";
 import { parseBackup, restoreDatabase, tableCounts } from "../ops/dump.ts";
@@ -58,14 +59,14 @@ export const command: Command = {
     try {
       backup = parseBackup(await Deno.readTextFile(file));
     } catch (err) {
-      io.err(`❌ Cannot restore ${file}: ${(err as Error).message}`);
+      io.err(`❌ Cannot restore ${file}: ${describeError(err)}`);
       return EXIT_FAILURE;
     }
     let db;
     try {
       db = await openDatabase(config.database, { log, deadlineMs: DB_WAIT_MS });
     } catch (err) {
-      io.err(`❌ Restore failed: the database is unreachable (${(err as Error).message})`);
+      io.err(`❌ Restore failed: the database is unreachable (${describeError(err)})`);
       return EXIT_FAILURE;
     }
     try {
@@ -101,7 +102,7 @@ export const command: Command = {
       );
       return EXIT_OK;
     } catch (err) {
-      io.err(`❌ Restore failed, nothing was changed: ${(err as Error).message}`);
+      io.err(`❌ Restore failed, nothing was changed: ${describeError(err)}`);
       return EXIT_FAILURE;
     } finally {
       await db.close().catch(() => {});
