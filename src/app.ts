@@ -57,6 +57,8 @@ export interface AppOverrides {
   /** Known bot identity (tests, smoke); otherwise fetched with getMe. */
   botInfo?: UserFromGetMe;
   rateLimit?: BotDeps["rateLimit"];
+  /** How long a button press may wait for its answer (default 5 s). */
+  answerCallbacksWithinMs?: number;
   /** Least time between two edits of a streamed answer (default 1 s, Telegram's pace). */
   streamEditMs?: number;
   /** Whether Telegram's message drafts are tried for streaming (default yes). */
@@ -170,6 +172,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         botInfo: overrides.botInfo,
         recordPath: opts.recordPath,
         rateLimit: overrides.rateLimit,
+        answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
       return { bot, inFlight, services };
     },

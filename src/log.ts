@@ -80,12 +80,18 @@ function prettyLine(level: LogLevel, msg: string, fields: Fields): string {
 function serialiseFields(fields: Fields): Fields {
   const out: Fields = {};
   for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? describeError(v) : v;
+    // Whatever was thrown — an Error or not — is logged as its one-line description.
+    const thrown = v instanceof Error || (k === "err" && typeof v === "object" && v !== null);
+    out[k] = thrown ? describeError(v) : v;
   }
   return out;
 }
 
-/** A one-line description of an error and its causes, without stack traces. */
+/**
+ * A one-line description of an error and its causes, without stack traces. A thrown value that is
+ * not an Error (PGlite's file system throws `{ name: "ErrnoError", errno: 51 }`) is described by
+ * what it carries — its name, message, code or errno — never as "[object Object]".
+ */
 export function describeError(err: unknown): string {
   const parts: string[] = [];
   let cur: unknown = err;
@@ -96,12 +102,55 @@ export function describeError(err: unknown): string {
         code && !cur.message.includes(String(code)) ? `${cur.message} (${code})` : cur.message,
       );
       cur = cur.cause;
+    } else if (typeof cur === "object") {
+      parts.push(describeObject(cur));
+      cur = (cur as { cause?: unknown }).cause;
     } else {
       parts.push(String(cur));
       break;
     }
   }
   return scrubSecrets(parts.join(": "));
+}
+
+/** Emscripten's (WASI) errno numbers of the file-system failures a start-up can meet. */
+const WASI_ERRNO: Record<number, string> = {
+  2: "EACCES: permission denied",
+  19: "EDQUOT: disk quota exceeded",
+  20: "EEXIST: file exists",
+  29: "EIO: input/output error",
+  33: "EMFILE: too many open files",
+  44: "ENOENT: no such file or directory",
+  48: "ENOMEM: out of memory",
+  51: "ENOSPC: no space left on device",
+  54: "ENOTDIR: not a directory",
+  63: "EPERM: operation not permitted",
+  69: "EROFS: read-only file system",
+};
+
+function describeObject(o: object): string {
+  const e = o as { name?: unknown; message?: unknown; code?: unknown; errno?: unknown };
+  const name = typeof e.name === "string" && e.name ? e.name : undefined;
+  const message = typeof e.message === "string" && e.message ? e.message : undefined;
+  const code = typeof e.code === "string" || typeof e.code === "number" ? String(e.code) : "";
+  const errno = typeof e.errno === "number" || typeof e.errno === "string" ? e.errno : undefined;
+  const known = name === "ErrnoError" && typeof errno === "number" ? WASI_ERRNO[errno] : undefined;
+  const bits = [
+    message ?? name,
+    known,
+    code && !message?.includes(code) ? `(${code})` : undefined,
+    errno !== undefined ? `(errno ${errno})` : undefined,
+  ].filter((b) => b !== undefined);
+  if (bits.length > 0) return bits.join(" ");
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(o);
+  } catch {
+    json = undefined;
+  }
+  const tag = o.constructor?.name && o.constructor.name !== "Object" ? o.constructor.name : "";
+  if (json && json !== "{}") return `${tag}${json}`.slice(0, 300);
+  return `${tag || "an object"} without a message`;
 }
 
 /** Bot tokens and API keys that an error message may carry (a URL, a request) never reach a log. */

@@ -35,6 +35,32 @@ Deno.test("describeError follows causes and codes", () => {
   assert.equal(describeError(err), "Cannot connect: refused (ECONNREFUSED)");
 });
 
+Deno.test("describeError names the cause of a thrown non-Error (PGlite's full disk), never [object Object]", () => {
+  // What PGlite throws when DATA_DIR's disk is full, wrapped as createPgliteDb wraps it.
+  const full = Object.assign(Object.create({ constructor: function ErrnoError() {} }), {
+    name: "ErrnoError",
+    errno: 51,
+  });
+  const err = new Error("Cannot open embedded database at /data", { cause: full });
+  assert.equal(
+    describeError(err),
+    "Cannot open embedded database at /data: ErrnoError ENOSPC: no space left on device (errno 51)",
+  );
+  assert.equal(
+    describeError({ name: "ErrnoError", errno: 2 }),
+    "ErrnoError EACCES: permission denied (errno 2)",
+  );
+  assert.equal(describeError({ message: "disk full", code: "ENOSPC" }), "disk full (ENOSPC)");
+  assert.equal(describeError({ status: 507 }), '{"status":507}');
+  assert.equal(describeError({}), "an object without a message");
+  for (const thrown of [full, { status: 507 }, {}]) {
+    assert.ok(!describeError(thrown).includes("[object Object]"));
+  }
+  const lines: string[] = [];
+  createLogger({ format: "pretty", write: (l) => lines.push(l) }).error("failed", { err: full });
+  assert.match(lines[0]!, /err="ErrnoError ENOSPC: no space left on device \(errno 51\)"/);
+});
+
 Deno.test("errors in logs never carry bot tokens or API keys", () => {
   const err = new Error(
     "fetch https://api.telegram.org/bot123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll/getMe failed",

@@ -4,10 +4,13 @@
 //   GET  /stats?days=N            the `soulbot stats` report as JSON (Bearer STATS_TOKEN)
 //   GET  /metrics                 this process's Prometheus metrics (Bearer STATS_TOKEN if set)
 // One log line and one soulnear_http_request_duration_seconds observation per request, and a
-// single error handler. The bearer token is checked by Hono's bearerAuth (constant time).
+// single error handler. The bearer token is checked by Hono's bearerAuth (constant time). A request
+// body over MAX_BODY_BYTES is refused with 413 before any route reads it (hono/body-limit: by its
+// Content-Length, or while it streams in).
 
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
@@ -42,6 +45,9 @@ export interface ApiDeps {
 
 const ROUTES = new Set(["/health", "/yookassa/notifications", "/stats", "/metrics"]);
 
+/** The largest request body accepted: a YooKassa notification is about 1–2 KiB. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const { db, log } = deps;
   const now = deps.now ?? (() => new Date());
@@ -68,6 +74,18 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       log.debug("api request", fields);
     } else log.info("api request", fields);
   });
+
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      log.warn("Refused a request body over the limit", {
+        method: c.req.method,
+        path: c.req.path,
+        limit: MAX_BODY_BYTES,
+      });
+      return c.json({ error: "payload too large" }, 413);
+    },
+  }));
 
   app.onError((err, c) => {
     // A refusal thrown by middleware (bearerAuth's 401) is an answer, not an error.

@@ -5,11 +5,13 @@
 //   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored
-//   4. rateLimit        — at most 15 updates per user in 10 s; a polite notice once
-//   5. dedupeUpdates    — a redelivered update_id is skipped
-//   6. sequentialize    — updates of one chat run one after another (same key as the state)
-//   7. session          — per-chat dialog state in aiogram_states
-//   8. answer leftovers — every callback query is answered, whatever happens below
+//   4. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
+//                         dropped) and 15 messages of words (more wait for the next window)
+//   5. answerCallbacks  — every callback query is answered, whatever happens below, and within
+//                         5 s even when handling takes longer (callbacks.ts)
+//   6. dedupeUpdates    — a redelivered update_id is skipped
+//   7. sequentialize    — updates of one chat run one after another (same key as the state)
+//   8. session          — per-chat dialog state in aiogram_states
 //   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
 //  10. loadUser         — the user's record (created on first contact) and the day's activity
 //  11. before consent   — a crisis typed before consent or during onboarding gets help (offline
@@ -21,7 +23,9 @@
 //                         admin (/grant, /revoke, /admin)
 //  14. fallback         — stale buttons, unknown commands and text, media
 //
-// Errors end in bot.catch: logged with the update id, and the user gets a short apology.
+// Errors end in bot.catch: logged with the update id; while the database is unreachable the user
+// is told the service is briefly unavailable (OUTAGE), otherwise gets a short apology (APOLOGY) —
+// as the button's toast when the press has not been answered yet, else in the chat.
 
 import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -34,7 +38,8 @@ import { dedupeUpdates } from "./dedupe.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { type InFlight, updateLogger } from "./update_log.ts";
-import { answerLeftoverCallbacks, blockTracking, loadUser, privateOnly } from "./user.ts";
+import { blockTracking, loadUser, privateOnly } from "./user.ts";
+import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
 import { helpFeature } from "./features/help.ts";
 import { menuFeature } from "./features/menu.ts";
@@ -52,7 +57,7 @@ import { preConsentTriage, sosFeature } from "./features/sos.ts";
 import { helplinesFeature } from "./features/helplines.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
-import { rateLimit } from "./rate_limit.ts";
+import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
 import { telegramMetrics } from "./telegram_metrics.ts";
 
 /** The services every handler sees, plus what only the bot's construction needs. */
@@ -64,11 +69,15 @@ export interface BotDeps extends Omit<BotServices, "now"> {
   botInfo?: UserFromGetMe;
   recordPath?: string;
   /** Incoming updates per user per window (defaults in rate_limit.ts). */
-  rateLimit?: { limit?: number; windowMs?: number };
+  rateLimit?: RateLimitOptions;
+  /** How long a button press may wait for its answer (default 5 s, callbacks.ts). */
+  answerCallbacksWithinMs?: number;
   now?: () => Date;
 }
 
 export const APOLOGY = "Что-то пошло не так, и я не смог ответить. Попробуйте ещё раз чуть позже.";
+/** What the user is told while the database is unreachable. */
+export const OUTAGE = "Сервис временно недоступен, попробуйте через минуту.";
 
 export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFlight } {
   const bot = new Bot<BotContext>(deps.token, {
@@ -89,6 +98,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(rateLimit<BotContext>(deps.rateLimit));
+  bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
   bot.use(dedupeUpdates(deps.db));
   bot.use(sequentialize(chatKey));
   bot.use(session<SessionData, BotContext>({
@@ -97,7 +107,6 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     getSessionKey: chatKey,
   }));
   const services: BotServices = { ...deps, now: deps.now ?? (() => new Date()) };
-  bot.use(answerLeftoverCallbacks);
   bot.use(blockTracking(services));
   bot.use(loadUser(services));
   bot.use(preConsentTriage(services), onboardingFeature(services), helpFeature(services));
@@ -115,14 +124,16 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
 async function handleError(err: BotError<BotContext>, log: Logger): Promise<void> {
   const ctx = err.ctx;
   const cause = err.error;
-  const upstream = isTransient(cause) || cause instanceof HttpError ||
+  const outage = isTransient(cause);
+  const upstream = outage || cause instanceof HttpError ||
     (cause instanceof GrammyError && cause.error_code >= 500);
   const fields = { update_id: ctx.update.update_id, err: cause };
   if (upstream) log.warn("Update failed because a service is unavailable", fields);
   else log.error("Update failed", fields);
+  const text = outage ? OUTAGE : APOLOGY;
   try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: APOLOGY });
-    else if (ctx.chat) await ctx.reply(APOLOGY);
+    if (ctx.callbackQuery && !callbackAnswered(ctx)) await ctx.answerCallbackQuery({ text });
+    else if (ctx.chat) await ctx.reply(text);
   } catch (replyErr) {
     log.warn("Cannot send the apology", { update_id: ctx.update.update_id, err: replyErr });
   }

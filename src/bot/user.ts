@@ -1,6 +1,6 @@
-// Middleware around every update from a person in a private chat: ignore other chats, answer
-// any button press a feature left unanswered, load or create the user's record and record the
-// day's activity, and note when the user blocks or unblocks the bot.
+// Middleware around every update from a person in a private chat: ignore other chats, load or
+// create the user's record and record the day's activity, and note when the user blocks or
+// unblocks the bot.
 
 import { Composer, type MiddlewareFn } from "grammy";
 import type { BotContext, BotServices } from "./context.ts";
@@ -15,18 +15,6 @@ type UserDeps = Clocked & Pick<BotServices, "flags">;
 export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
   if (ctx.editedMessage || ctx.chat?.type !== "private" || !ctx.from || ctx.from.is_bot) return;
   await next();
-};
-
-/** Every callback query gets an answer, even when the feature that took it forgot. */
-export const answerLeftoverCallbacks: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (!ctx.callbackQuery) return await next();
-  let answered = false;
-  ctx.api.config.use((prev, method, payload, signal) => {
-    if (method === "answerCallbackQuery") answered = true;
-    return prev(method, payload, signal);
-  });
-  await next();
-  if (!answered) await ctx.answerCallbackQuery();
 };
 
 export function blockTracking(d: Clocked): Composer<BotContext> {

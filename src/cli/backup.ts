@@ -3,6 +3,7 @@
 // when complete and verified. A failed or empty dump is an error and leaves no file.
 
 import { openDatabase } from "../db/connect.ts";
+import { describeError } from "../log.ts";
 import { loadMigrations } from "../db/migrate.ts";
 import { writeBackup } from "../ops/backup_files.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -45,7 +46,7 @@ export const command: Command = {
       db = await openDatabase(config.database, { log, deadlineMs: DB_WAIT_MS });
     } catch (err) {
       io.err(
-        `❌ Backup failed: the database is unreachable (${(err as Error).message}). ` +
+        `❌ Backup failed: the database is unreachable (${describeError(err)}). ` +
           "Nothing was saved.",
       );
       return EXIT_FAILURE;
@@ -64,7 +65,7 @@ export const command: Command = {
       );
       return EXIT_OK;
     } catch (err) {
-      io.err(`❌ Backup failed: ${(err as Error).message}. Nothing was saved.`);
+      io.err(`❌ Backup failed: ${describeError(err)}. Nothing was saved.`);
       return EXIT_FAILURE;
     } finally {
       await db.close().catch(() => {});

@@ -1,8 +1,10 @@
 // `soulbot restore FILE | --latest [--force]`: replaces the database's tables with a backup's, in
-// one transaction, after checking the file is whole. Over existing data it needs --force and
-// first takes a safety backup (before_restore_*.sql, which --latest never picks).
+// one transaction, after checking the file is whole and its rows match their checksums. Over
+// existing data it needs --force and first takes a safety backup (before_restore_*.sql, which
+// --latest never picks).
 
 import { openDatabase } from "../db/connect.ts";
+import { describeError } from "../log.ts";
 import { loadMigrations } from "../db/migrate.ts";
 import { latestBackup, writeBackup } from "../ops/backup_files.ts";
 import { parseBackup, restoreDatabase, tableCounts } from "../ops/dump.ts";
@@ -15,9 +17,10 @@ import { DB_WAIT_MS } from "./backup.ts";
 const help = `Usage: soulbot restore FILE [--force]
        soulbot restore --latest [--force]
 
-Restores a backup made by \`soulbot backup\`: checks that the file is whole (header, every
-table's rows, end marker), then replaces every table in one transaction and checks the row
-counts. Stop the bot first (make restore does).
+Restores a backup made by \`soulbot backup\`: checks that the file is whole and unchanged
+(header, every table's rows and their sha-256 checksum, end marker), then replaces every table
+in one transaction and checks the row counts. A backup made before checksums existed is
+restored with a warning. Stop the bot first (make restore does).
 
 Options:
   --latest   the newest backups/backup_*.sql in BACKUP_DIR
@@ -58,14 +61,20 @@ export const command: Command = {
     try {
       backup = parseBackup(await Deno.readTextFile(file));
     } catch (err) {
-      io.err(`❌ Cannot restore ${file}: ${(err as Error).message}`);
+      io.err(`❌ Cannot restore ${file}: ${describeError(err)}`);
       return EXIT_FAILURE;
+    }
+    if (!backup.verified) {
+      io.err(
+        `⚠️ ${file} was made before backups carried checksums: only its row counts can be ` +
+          "checked, not that the rows are the ones backed up.",
+      );
     }
     let db;
     try {
       db = await openDatabase(config.database, { log, deadlineMs: DB_WAIT_MS });
     } catch (err) {
-      io.err(`❌ Restore failed: the database is unreachable (${(err as Error).message})`);
+      io.err(`❌ Restore failed: the database is unreachable (${describeError(err)})`);
       return EXIT_FAILURE;
     }
     try {
@@ -101,7 +110,7 @@ export const command: Command = {
       );
       return EXIT_OK;
     } catch (err) {
-      io.err(`❌ Restore failed, nothing was changed: ${(err as Error).message}`);
+      io.err(`❌ Restore failed, nothing was changed: ${describeError(err)}`);
       return EXIT_FAILURE;
     } finally {
       await db.close().catch(() => {});

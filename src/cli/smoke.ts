@@ -2,6 +2,7 @@
 // any ❌ — config valid; database reachable; migrations current; aiogram_states and
 // schema_migrations exist; OpenAI answers; Telegram getMe; the critical handlers work in-process.
 
+import { describeError } from "../log.ts";
 import { Api } from "grammy";
 import { openDatabase } from "../db/connect.ts";
 import type { Db } from "../db/db.ts";
@@ -34,7 +35,7 @@ Exit codes: 0 all green, 1 a check failed, 2 usage error.`;
 const TIMEOUT_MS = 10_000;
 
 function short(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 300);
+  return describeError(err).split("\n")[0]!.slice(0, 300);
 }
 
 export const command: Command = {

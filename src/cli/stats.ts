@@ -2,6 +2,7 @@
 // readable text, or JSON with --json (the same document as the api's GET /stats).
 
 import { openDatabase } from "../db/connect.ts";
+import { describeError } from "../log.ts";
 import { loadMigrations, migrationStatus } from "../db/migrate.ts";
 import { UsageError } from "../errors.ts";
 import { buildReport, renderReport } from "../stats/report.ts";
@@ -72,7 +73,7 @@ export const command: Command = {
     try {
       db = await openDatabase(config.database, { log, deadlineMs: DB_WAIT_MS });
     } catch (err) {
-      io.err(`❌ The database is unreachable: ${(err as Error).message}`);
+      io.err(`❌ The database is unreachable: ${describeError(err)}`);
       return EXIT_FAILURE;
     }
     try {

@@ -1,6 +1,6 @@
 // Embedded backend of the Db interface: PGlite (PostgreSQL compiled to WASM) through its direct
-// API, on disk under DATA_DIR or in memory for tests. A lock file keeps a second process out
-// of the same data directory, which would corrupt it.
+// API, on disk under DATA_DIR or in memory for tests. An OS lock on a file in the directory keeps
+// a second process out of it, which would corrupt it.
 
 import { PGlite } from "@electric-sql/pglite";
 import type { Db, Queryable, Row } from "./db.ts";
@@ -48,38 +48,43 @@ export async function createPgliteDb(opts: PgliteOptions): Promise<Db> {
   };
 }
 
+/**
+ * Locks `dir` for this process with an OS file lock (flock) on `soulbot.lock`, held while the
+ * database is open. The system drops the lock when its holder ends, however it ends, so a lock
+ * file left behind never refuses a start — not even when the new process has the old one's PID
+ * (a container restarted, the bot PID 1 again) — while a live process holding it always does. The
+ * file (never deleted: deleting would let two processes lock two different files) names the
+ * holder's PID, for the message.
+ */
 async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const path = `${dir}/soulbot.lock`;
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const file = await Deno.open(path, { createNew: true, write: true });
-      await file.write(new TextEncoder().encode(String(Deno.pid)));
-      file.close();
-      return async () => {
-        await Deno.remove(path).catch(() => {});
-      };
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-      const pid = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-      if (pid && processAlive(pid)) {
-        throw new DatabaseError(
-          `Cannot open embedded database at ${dir}: it is in use by process ${pid}. ` +
-            `Stop that process, or give this one its own DATA_DIR (or delete ${path} if no ` +
-            "such process exists).",
-        );
-      }
-      await Deno.remove(path).catch(() => {}); // left behind by a process that has ended
-    }
-  }
-  throw new DatabaseError(`Cannot lock embedded database at ${dir}`);
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === Deno.pid || Deno.build.os !== "linux") return true; // cannot tell: assume it is
+  const file = await Deno.open(path, { create: true, read: true, write: true });
+  let locked: boolean;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
+    locked = await file.tryLock(true);
+  } catch (err) {
+    file.close();
+    throw new DatabaseError(
+      `Cannot lock embedded database at ${dir}: the file system refused a lock on ${path}`,
+      { cause: err },
+    );
   }
+  if (!locked) {
+    const holder = (await Deno.readTextFile(path).catch(() => "")).trim();
+    file.close();
+    throw new DatabaseError(
+      `Cannot open embedded database at ${dir}: it is in use by ` +
+        `${/^\d+$/.test(holder) ? `process ${holder}` : "another process"}. ` +
+        "Stop that process, or give this one its own DATA_DIR.",
+    );
+  }
+  await file.truncate(0);
+  await file.write(new TextEncoder().encode(String(Deno.pid)));
+  let held = true;
+  return async () => {
+    if (!held) return;
+    held = false;
+    await file.unlock().catch(() => {});
+    file.close();
+  };
 }

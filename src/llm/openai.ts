@@ -1,5 +1,7 @@
 // The Llm interface over the official OpenAI SDK (OpenAI or a compatible server): Chat Completions
-// or Responses API, plain or streamed; failures worth waiting out become LlmUnavailableError.
+// or Responses API, plain or streamed; failures worth waiting out become LlmUnavailableError —
+// the service's fault, logged as a warning — and so do a stream cut or ended early, an error
+// event in the middle of one and a malformed (non-JSON) answer.
 import OpenAI from "openai";
 import type { Logger } from "../log.ts";
 import {
@@ -115,6 +117,12 @@ function translateError(err: unknown, signal: AbortSignal | undefined, timeoutMs
   if (err instanceof OpenAI.APIConnectionError) {
     return new LlmUnavailableError(`OpenAI unavailable: ${err.message}`, { cause: err });
   }
+  // A body that is not JSON (a frame of a stream, or a whole answer): the service's fault.
+  if (err instanceof SyntaxError) {
+    return new LlmUnavailableError(`OpenAI unavailable: malformed response: ${err.message}`, {
+      cause: err,
+    });
+  }
   // status undefined: an error event in the middle of a stream (the server gave up).
   const s = err instanceof OpenAI.APIError ? err.status : 0;
   if (s === undefined || s === 408 || s === 429 || s >= 500) {
@@ -155,13 +163,41 @@ const chatPlain: Call = async (client, req) => {
   };
 };
 
+/** The stream broke while being read (the connection cut mid-answer): the service's fault. */
+export class StreamBrokenError extends LlmUnavailableError {
+  override name = "StreamBrokenError";
+}
+
+/**
+ * The stream's events; a failure to read the next one — other than the SDK's own errors and
+ * aborts, which translateError sorts out — is a broken stream. What the caller does with an event
+ * (onDelta) stays outside, so a bug of ours is never taken for the service's fault.
+ */
+async function* events<T>(stream: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  const it = stream[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<T>;
+    try {
+      next = await it.next();
+    } catch (err) {
+      if (err instanceof OpenAI.OpenAIError || err instanceof SyntaxError || signal?.aborted) {
+        throw err;
+      }
+      const message = `OpenAI unavailable: the stream broke: ${(err as Error)?.message ?? err}`;
+      throw new StreamBrokenError(message, { cause: err });
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 const chatStream: Call = async (client, req) => {
   const stream = await client.chat.completions.create(
     { ...chatParams(req), stream: true, stream_options: { include_usage: true } },
     { signal: req.signal },
   );
   const out: CompletionResult = { text: "", model: req.model, inputTokens: 0, outputTokens: 0 };
-  for await (const chunk of stream) {
+  for await (const chunk of events(stream, req.signal)) {
     if (chunk.model) out.model = chunk.model;
     const choice = chunk.choices[0];
     const delta = choice?.delta?.content;
@@ -177,6 +213,10 @@ const chatStream: Call = async (client, req) => {
   }
   // The SDK ends an aborted stream quietly; a partial text must not look like a full answer.
   req.signal?.throwIfAborted();
+  // Nor must a stream that stopped before the model finished (every answer ends with a reason).
+  if (!out.finishReason) {
+    throw new StreamBrokenError("OpenAI unavailable: the stream ended before the answer did");
+  }
   return out;
 };
 
@@ -237,7 +277,7 @@ const responsesStream: Call = async (client, req) => {
   );
   let text = "";
   let final: OpenAI.Responses.Response | undefined;
-  for await (const event of stream) {
+  for await (const event of events(stream, req.signal)) {
     if (event.type === "response.output_text.delta") {
       text += event.delta;
       req.onDelta?.(event.delta);

@@ -3,8 +3,12 @@
 //   a header (program, time, source, migrations, row counts per table), then in one transaction
 //   the schema — the migration scripts that were applied, in order, and schema_migrations — then
 //   the rows of every table (json_populate_recordset batches, parents before children), the
-//   sequences, and an end marker. Read in one REPEATABLE READ snapshot, so counts and rows agree.
+//   sequences, and a summary: the sha-256 of every table's rows as written in the file (format 2),
+//   then an end marker. Read in one REPEATABLE READ snapshot, so counts and rows agree.
+// Reading a backup checks counts and checksums, so a file whose rows were edited is refused,
+// naming the table; a format-1 backup (before checksums) is read with counts only.
 
+import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.ts";
 import { type Migration, SCHEMA_MIGRATIONS_DDL } from "../db/migrate.ts";
 import { VERSION } from "../version.ts";
@@ -14,6 +18,8 @@ export const END = "-- end of backup";
 const BEGIN_LINE = "BEGIN; -- soulbot:begin";
 const COMMIT_LINE = "COMMIT; -- soulbot:commit";
 const BATCH = 500;
+/** The summary line's key: `-- sha256: table=hex table=hex ...`. */
+const SHA256 = "sha256";
 
 export class BackupError extends Error {
   override name = "BackupError";
@@ -22,6 +28,16 @@ export class BackupError extends Error {
 export interface DumpSummary {
   tables: Record<string, number>;
   migrations: number[];
+  /** sha-256 (hex) of each table's data lines as written in the file. */
+  checksums: Record<string, string>;
+}
+
+/** The format this program writes; format 1 (no checksums) is still read. */
+const FORMAT = 2;
+
+/** The sha-256 of a table's data lines (each INSERT line with its newline), in file order. */
+function tableHash() {
+  return createHash("sha256");
 }
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -95,7 +111,7 @@ export async function dumpDatabase(input: DumpInput): Promise<DumpSummary> {
     await write(
       [
         MAGIC,
-        "-- format: 1",
+        `-- format: ${FORMAT}`,
         `-- program: soulbot ${VERSION}`,
         `-- created: ${input.now.toISOString()}`,
         `-- source: ${db.description}`,
@@ -115,27 +131,31 @@ export async function dumpDatabase(input: DumpInput): Promise<DumpSummary> {
         "",
       ].join("\n"),
     );
+    const checksums: Record<string, string> = {};
     for (const t of tables) {
       await write(`-- table ${t}: ${counts[t]} rows\n`);
+      const hash = tableHash();
       // Keyset-free paging inside one snapshot: ORDER BY the row's text keeps it deterministic.
       for (let offset = 0; offset < counts[t]!; offset += BATCH) {
         const [batch] = await tx.query<{ rows: string }>(
           `SELECT coalesce(jsonb_agg(r)::text, '[]') AS rows FROM (
              SELECT * FROM ${ident(t)} x ORDER BY x::text LIMIT ${BATCH} OFFSET ${offset}) r`,
         );
-        await write(
-          `INSERT INTO ${ident(t)} SELECT * FROM json_populate_recordset(NULL::${ident(t)}, ` +
-            `${literal(batch!.rows)});\n`,
-        );
+        const line = `INSERT INTO ${ident(t)} SELECT * FROM json_populate_recordset(` +
+          `NULL::${ident(t)}, ${literal(batch!.rows)});\n`;
+        hash.update(line);
+        await write(line);
       }
+      checksums[t] = hash.digest("hex");
     }
     const setvals = sequences.filter((s) => s.seq).map((s) =>
       `SELECT setval(${literal(s.seq)}, coalesce((SELECT max(${ident(s.col)}) FROM ${
         ident(s.tbl)
       }), 1), (SELECT count(*) > 0 FROM ${ident(s.tbl)}));`
     );
-    await write(`\n${setvals.join("\n")}\n${COMMIT_LINE}\n${END}\n`);
-    return { tables: counts, migrations: scripts.map((m) => m.version) };
+    const sums = tables.map((t) => `${t}=${checksums[t]}`).join(" ");
+    await write(`\n${setvals.join("\n")}\n${COMMIT_LINE}\n-- ${SHA256}: ${sums}\n${END}\n`);
+    return { tables: counts, migrations: scripts.map((m) => m.version), checksums };
   });
 }
 
@@ -143,13 +163,16 @@ export interface ParsedBackup {
   created: string;
   migrations: number[];
   tables: Record<string, number>;
+  /** Whether every table's rows matched its checksum; false for a format-1 backup (none). */
+  verified: boolean;
   /** The statements between BEGIN and COMMIT (schema, data, sequences). */
   body: string;
 }
 
 /**
- * Reads a backup and checks that it is whole: the header, every table's section with as many
- * rows as the header says, the commit and the end marker.
+ * Reads a backup and checks that it is whole and unchanged: the header, every table's section
+ * with as many rows as the header says and (format 2) the checksum the summary gives, the commit
+ * and the end marker.
  */
 export function parseBackup(text: string): ParsedBackup {
   if (!text.startsWith(MAGIC)) throw new BackupError("not a SoulNear backup (no header)");
@@ -169,28 +192,56 @@ export function parseBackup(text: string): ParsedBackup {
   const commit = text.lastIndexOf(`\n${COMMIT_LINE}\n`);
   if (begin < 0 || commit < begin) throw new BackupError("the backup has no complete transaction");
   const body = text.slice(begin + BEGIN_LINE.length + 2, commit + 1);
-  // Count the rows actually present, table by table.
+  const format = Number(header("format") ?? 1);
+  // The summary follows the transaction: no line of the schema or the rows can pose as it.
+  const sums = format >= 2
+    ? new RegExp(`^-- ${SHA256}: (.*)$`, "m").exec(text.slice(commit))?.[1]
+    : undefined;
+  if (format >= 2 && sums === undefined) {
+    throw new BackupError("the backup's checksums are missing: it was damaged or edited");
+  }
+  const expected: Record<string, string> = {};
+  for (const part of (sums ?? "").split(" ").filter(Boolean)) {
+    const [name, sum] = part.split("=");
+    expected[name!] = sum!;
+  }
+  // Count and hash the rows actually present, table by table.
   const found: Record<string, number> = {};
+  const hashes: Record<string, ReturnType<typeof tableHash>> = {};
   let current: string | undefined;
   for (const line of body.split("\n")) {
     const section = /^-- table (\S+): (\d+) rows$/.exec(line);
     if (section) {
       current = section[1]!;
       found[current] = 0;
+      hashes[current] = tableHash();
       continue;
     }
     if (current && line.startsWith("INSERT INTO ")) {
+      hashes[current]!.update(`${line}\n`);
       const at = line.indexOf("NULL::");
       const json = line.slice(line.indexOf(", '", at) + 3, -3).replaceAll("''", "'");
-      found[current]! += (JSON.parse(json) as unknown[]).length;
+      try {
+        found[current]! += (JSON.parse(json) as unknown[]).length;
+      } catch {
+        throw new BackupError(`table ${current}: a row batch is damaged (not valid JSON)`);
+      }
     }
   }
   for (const [t, n] of Object.entries(tables)) {
     if (found[t] === undefined) throw new BackupError(`table ${t} is missing from the backup`);
     if (found[t] !== n) throw new BackupError(`table ${t}: ${found[t]} rows, the header says ${n}`);
+    if (sums === undefined) continue;
+    if (expected[t] === undefined) throw new BackupError(`table ${t} has no checksum`);
+    if (hashes[t]!.digest("hex") !== expected[t]) {
+      throw new BackupError(
+        `table ${t}: its rows differ from what was backed up (checksum mismatch): ` +
+          "the file was edited or damaged",
+      );
+    }
   }
   const migrations = (header("migrations") ?? "").split(",").filter(Boolean).map(Number);
-  return { created, migrations, tables, body };
+  return { created, migrations, tables, verified: sums !== undefined, body };
 }
 
 /** Row counts of every public table (restore's check, and tests). */

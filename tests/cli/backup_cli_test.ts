@@ -30,6 +30,33 @@ Deno.test("backup and restore --latest on the embedded database", async () => {
   }
 });
 
+Deno.test("restore refuses a backup whose rows were edited, naming the table; an old one restores with a warning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_cli_backup_" });
+  const env = { DATA_DIR: `${dir}/data`, BACKUP_DIR: `${dir}/backups` };
+  try {
+    assert.equal((await runSoulbot(["migrate"], env)).code, 0);
+    assert.equal((await runSoulbot(["backup"], env)).code, 0);
+    const [name] = [...Deno.readDirSync(`${dir}/backups`)].map((e) => e.name);
+    const text = await Deno.readTextFile(`${dir}/backups/${name}`);
+    const edited = text.replace(/("name": ?")([^"]+)/, "$1edited_$2");
+    assert.notEqual(edited, text);
+    await Deno.writeTextFile(`${dir}/edited.sql`, edited);
+    const refused = await runSoulbot(["restore", `${dir}/edited.sql`], env);
+    assert.equal(refused.code, 1, show(refused));
+    assert.match(
+      refused.stderr,
+      /❌ Cannot restore .*table schema_migrations: .*checksum mismatch/,
+    );
+    const old = text.replace("-- format: 2", "-- format: 1").replace(/^-- sha256: .*\n/m, "");
+    await Deno.writeTextFile(`${dir}/old.sql`, old);
+    const restored = await runSoulbot(["restore", `${dir}/old.sql`], env);
+    assert.equal(restored.code, 0, show(restored));
+    assert.match(restored.stderr, /⚠️ .*made before backups carried checksums/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("an unreachable database: backup fails clearly and leaves no file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "soulbot_cli_backup_" });
   try {

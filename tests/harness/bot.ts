@@ -91,6 +91,8 @@ export interface TestBotOptions {
   alertChatId?: number;
   /** Replayed scenarios send updates faster than a person: no limit unless a test sets one. */
   rateLimit?: { limit?: number; windowMs?: number };
+  /** How long a button press may wait for its answer (default: the production 5 s). */
+  answerCallbacksWithinMs?: number;
   /** Metrics to record into (several bots may share one); a registry of its own by default. */
   metrics?: Metrics;
 }
@@ -135,6 +137,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     lexicon: await crisisLexicon(),
     botInfo: BOT_INFO,
     rateLimit: opts.rateLimit ?? { limit: 1_000_000 },
+    answerCallbacksWithinMs: opts.answerCallbacksWithinMs,
     // Only the first text and the final answer are shown, so golden files do not depend on
     // timing; stream_reply tests cover throttled edits.
     streamEditMs: opts.streamEditMs ?? 3_600_000,

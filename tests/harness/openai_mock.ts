@@ -6,6 +6,7 @@ import {
   embeddingsBody,
   type EndpointKind,
   estimateTokens,
+  faultFrames,
   isScriptedError,
   moderationBody,
   type ReplyContext,
@@ -23,6 +24,7 @@ export type {
   ScriptedModeration,
   ScriptedResponse,
   ScriptedResponses,
+  StreamFault,
   TextReply,
   ToolCallSpec,
   UsageOverride,
@@ -125,15 +127,27 @@ function sleep(ms: number, ...signals: AbortSignal[]): Promise<boolean> {
   });
 }
 
-function sseResponse(frames: string[], chunkDelayMs: number, signal: AbortSignal): Response {
+// Deno's server prints the error that breaks a response body: one line, no stack.
+const CUT = Object.assign(new Error("cut"), {
+  stack: "OpenAI mock: a stream cut on purpose (streamFault: cut)",
+});
+
+/** Server-sent events, one frame per `chunkDelayMs`; `cut` breaks the connection after them. */
+function sseResponse(
+  frames: string[],
+  chunkDelayMs: number,
+  signal: AbortSignal,
+  cut = false,
+): Response {
   const headers = { "content-type": "text/event-stream", "cache-control": "no-cache" };
-  if (chunkDelayMs <= 0) return new Response(frames.join(""), { headers });
+  if (chunkDelayMs <= 0 && !cut) return new Response(frames.join(""), { headers });
   const encoder = new TextEncoder();
   const cancelled = new AbortController();
   let next = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const frame = frames[next];
+      if (frame === undefined && cut) return controller.error(CUT);
       if (
         frame === undefined || (next > 0 && !(await sleep(chunkDelayMs, signal, cancelled.signal)))
       ) {
@@ -214,10 +228,15 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
         );
       }
       const options = body.stream_options as { include_usage?: unknown } | undefined;
-      const frames = kind === "chat"
+      let frames = kind === "chat"
         ? chatStreamFrames(reply, ctx, options?.include_usage === true)
         : responseStreamFrames(reply, ctx, body);
-      return sseResponse(frames, chunkDelay, closing.signal);
+      const fault = reply.streamFault;
+      if (fault) {
+        const after = reply.streamFaultAfter ?? Math.floor(frames.length / 2);
+        frames = [...frames.slice(0, after), ...faultFrames(fault)];
+      }
+      return sseResponse(frames, chunkDelay, closing.signal, fault === "cut");
     }
     if (kind === "embeddings") {
       const dims = typeof body.dimensions === "number"

@@ -32,6 +32,33 @@ export interface TextReply extends Timing {
   usage?: UsageOverride;
   /** Chat only; defaults to "tool_calls" when tool calls are present, else "stop". */
   finishReason?: "stop" | "length" | "content_filter";
+  /**
+   * Streamed answers only: the stream goes wrong after `streamFaultAfter` frames (default: half of
+   * them) — `error`: an SSE error event (the server gave up); `malformed`: a frame that is not
+   * JSON; `cut`: the connection breaks; `truncated`: the stream just ends, without the rest.
+   */
+  streamFault?: StreamFault;
+  streamFaultAfter?: number;
+}
+
+export type StreamFault = "error" | "malformed" | "cut" | "truncated";
+
+/** What follows the frames sent before a scripted stream fault (`cut` breaks the connection). */
+export function faultFrames(fault: StreamFault): string[] {
+  switch (fault) {
+    case "error":
+      return [
+        `event: error\ndata: ${
+          JSON.stringify({
+            error: { message: "The server had an error while streaming", type: "server_error" },
+          })
+        }\n\n`,
+      ];
+    case "malformed":
+      return ['data: {"choices": [{"delta": {"content": "обры\n\n'];
+    default:
+      return [];
+  }
 }
 
 export interface ScriptedChat extends TextReply {

@@ -1,6 +1,6 @@
 // Backup → wipe → restore gives back the same rows (per-table counts and checksums) on the
-// backend under test; the file also restores with psql into an empty server database; a damaged
-// or cut file is refused before anything is touched.
+// backend under test; the file also restores with psql into an empty server database; a damaged,
+// cut or edited file is refused before anything is touched; an old one without checksums restores.
 
 import assert from "node:assert/strict";
 import { freshDb, serverUrl, type TestDb } from "../harness/db.ts";
@@ -110,6 +110,48 @@ Deno.test("a cut or altered backup is refused before anything is touched", async
     assert.throws(() => parseBackup(text.slice(0, Math.floor(text.length * 0.8))), BackupError);
     assert.throws(() => parseBackup(text.replace(/users=2/, "users=5")), /users: 2 rows/);
     assert.throws(() => parseBackup("SELECT 1;"), /not a SoulNear backup/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a backup whose row text was edited is refused, naming the table", async () => {
+  await using db = await freshDb();
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_backup_" });
+  try {
+    await seed(db);
+    const { path, summary } = await writeBackup(db, await loadMigrations(), dir, NOW);
+    const text = await Deno.readTextFile(path);
+    assert.equal(parseBackup(text).verified, true);
+    assert.match(summary.checksums.conversation_history!, /^[0-9a-f]{64}$/);
+    // Same rows, same counts — one message's words changed.
+    const edited = text.replace('"content": "ответ"', '"content": "другой ответ"');
+    assert.notEqual(edited, text);
+    assert.throws(
+      () => parseBackup(edited),
+      /table conversation_history: its rows differ from what was backed up \(checksum mismatch\)/,
+    );
+    // Taking the checksums out does not get an edited file in either.
+    const stripped = edited.replace(/^-- sha256: .*\n/m, "");
+    assert.throws(() => parseBackup(stripped), /checksums are missing/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an old backup without checksums (format 1) still restores, unverified", async () => {
+  await using db = await freshDb();
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_backup_" });
+  try {
+    await seed(db);
+    const before = await checksums(db);
+    const { path } = await writeBackup(db, await loadMigrations(), dir, NOW);
+    const old = (await Deno.readTextFile(path)).replace("-- format: 2", "-- format: 1")
+      .replace(/^-- sha256: .*\n/m, "");
+    const parsed = parseBackup(old);
+    assert.equal(parsed.verified, false);
+    await restoreDatabase(db, parsed);
+    assert.deepEqual(await checksums(db), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,13 +1,16 @@
 // The assistant chat beyond single scenarios: a second message sent while the first answer is
-// being generated is answered after it, in order, each with its own reply; and a streamed answer
-// is shown early and edited at a bounded rate.
+// being generated is answered after it, in order, each with its own reply; a streamed answer
+// is shown early and edited at a bounded rate; a stream that breaks is the service's fault.
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
+import { history } from "../harness/db.ts";
 import { failInterrupted, saveUserMessage } from "../../src/chat/history.ts";
 import { CONTEXT_HEAD } from "../../src/llm/prompts.ts";
+import { RETRY, UNAVAILABLE } from "../../src/bot/answer.ts";
+import { buttons } from "../harness/telegram.ts";
 
 Deno.test("a second message during generation is answered after the first, never mixed", async () => {
   await using openai = await startOpenAiMock();
@@ -128,3 +131,23 @@ Deno.test("messages left pending by a stopped process are marked failed at start
   assert.equal(row?.status, "failed");
   assert.equal(await failInterrupted(t.db), 0);
 });
+
+for (const fault of ["error", "malformed", "cut"] as const) {
+  Deno.test(`a stream broken mid-answer (${fault}) is logged as WARN and offers «🔁 Повторить»`, async () => {
+    await using openai = await startOpenAiMock();
+    openai.script({ kind: "chat", text: "Я слышу вас, давайте разберёмся.", streamFault: fault });
+    await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
+    const u = new Updates();
+    await onboard(t, u, "/helper");
+    await t.send(u.text(ALICE, "Мне тревожно"));
+    const [message] = await history(t);
+    assert.equal(message?.status, "failed");
+    const told = t.api.calls.findLast((c) => String(c.payload.text) === UNAVAILABLE);
+    assert.ok(told, "the user is told the model is unavailable");
+    assert.ok(buttons(told.payload).includes(RETRY(message!.id)));
+    assert.ok(
+      t.log.lines.some((l) => l.startsWith("WARN Answer failed: a service is unavailable")),
+    );
+    assert.ok(!t.log.lines.some((l) => l.startsWith("ERROR")), t.log.lines.join("\n"));
+  });
+}

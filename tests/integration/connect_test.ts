@@ -6,6 +6,7 @@ import { openDatabase } from "../../src/db/connect.ts";
 import { createPgliteDb } from "../../src/db/pglite.ts";
 import { memoryLogger } from "../../src/log.ts";
 import { DatabaseError } from "../../src/errors.ts";
+import { runSoulbot } from "../harness/cli.ts";
 
 Deno.test("an unreachable server is retried with a log line per attempt, then reported", async () => {
   const log = memoryLogger();
@@ -54,6 +55,38 @@ Deno.test("a second process cannot open the same embedded data directory", async
     const again = await createPgliteDb({ dataDir: dir });
     assert.deepEqual(await again.query("SELECT 1 AS one"), [{ one: 1 }]);
     await again.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a lock left behind naming a live PID — this process's own, as after a container restart — does not refuse start-up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_lock_" });
+  try {
+    for (const pid of [Deno.pid, 1]) {
+      await Deno.writeTextFile(`${dir}/soulbot.lock`, String(pid));
+      const db = await createPgliteDb({ dataDir: dir });
+      assert.deepEqual(await db.query("SELECT 1 AS one"), [{ one: 1 }]);
+      await db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a live second process is refused the embedded data directory, and names the holder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "soulbot_lock_" });
+  try {
+    const db = await createPgliteDb({ dataDir: dir });
+    try {
+      const second = await runSoulbot(["migrate"], { DATA_DIR: dir });
+      assert.notEqual(second.code, 0);
+      assert.match(second.stderr + second.stdout, new RegExp(`in use by process ${Deno.pid}`));
+    } finally {
+      await db.close();
+    }
+    const after = await runSoulbot(["migrate"], { DATA_DIR: dir });
+    assert.equal(after.code, 0, after.stderr + after.stdout);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -194,3 +194,23 @@ for (const api of ["chat", "responses"] as const) {
     assert.equal(deltas.length, 2);
   });
 }
+
+for (const api of ["chat", "responses"] as const) {
+  for (const fault of ["error", "malformed", "cut", "truncated"] as const) {
+    Deno.test(`stream fault: ${api}, ${fault} mid-stream → LlmUnavailableError, never a partial text`, async () => {
+      await using mock = await startOpenAiMock();
+      mock.script(reply(api, { text: "один два три четыре пять шесть", streamFault: fault }));
+      const deltas: string[] = [];
+      const log = memoryLogger();
+      await assert.rejects(
+        llmFor(mock, { log }).complete(ask(api, { onDelta: (d) => deltas.push(d) })),
+        (err: unknown) => {
+          assert.ok(err instanceof LlmUnavailableError, String(err));
+          assert.match(err.message, /^OpenAI unavailable: /);
+          return true;
+        },
+      );
+      assert.ok(!log.lines.some((l) => l.startsWith("ERROR")), log.lines.join("\n"));
+    });
+  }
+}

@@ -9,7 +9,7 @@ import { freshDb, type TestDb } from "../harness/db.ts";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { startYooKassaMock, type YooKassaMock } from "../harness/yookassa_mock.ts";
-import { createApi } from "../../src/api/app.ts";
+import { createApi, MAX_BODY_BYTES } from "../../src/api/app.ts";
 import { loadMigrations } from "../../src/db/migrate.ts";
 import type { Db } from "../../src/db/db.ts";
 import { memoryLogger } from "../../src/log.ts";
@@ -126,6 +126,38 @@ Deno.test("a notification from an address off the allowlist is refused and chang
   const proxied = await notify(p.provider_id, { from: "10.0.0.2", xff: YOOKASSA_ADDR });
   assert.equal(proxied.status, 200);
   assert.equal(await until(db), "2026-12-24T09:00:00.000Z");
+});
+
+Deno.test("a notification body over 64 KiB is refused with 413 and nothing is processed", async () => {
+  await using db = await freshDb();
+  await using yk = startYooKassaMock();
+  const { payments, sent, app, log } = await setup(db, yk);
+  const p = await started(payments);
+  yk.setStatus(p.provider_id, "succeeded");
+  const asked = yk.requests.length;
+  const body = JSON.stringify({
+    type: "notification",
+    event: "payment.succeeded",
+    object: { id: p.provider_id, status: "succeeded", amount: { value: "1.00", currency: "RUB" } },
+    padding: "x".repeat(MAX_BODY_BYTES),
+  });
+  const post = (b: BodyInit) =>
+    app.request("/yookassa/notifications", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: b,
+    }, { remoteAddr: YOOKASSA_ADDR });
+  // With a Content-Length, and streamed without one (chunked).
+  const declared = await post(body);
+  const streamed = await post(new Blob([body]).stream());
+  for (const res of [declared, streamed]) {
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), { error: "payload too large" });
+  }
+  assert.equal(yk.requests.length, asked, "YooKassa is not asked about the payment");
+  assert.equal(await until(db), null);
+  assert.equal(sent.length, 0);
+  assert.equal(log.lines.filter((l) => l.startsWith("WARN Refused a request body")).length, 2);
 });
 
 Deno.test("forged notifications grant nothing: an unknown payment, a mismatched amount", async () => {
