@@ -13,27 +13,27 @@
 // them again (counted, so an update that kills its worker every time ends parked too). `recover`
 // ends at once the leases of holders on this host that no longer run. The poller wakes the worker
 // when it stores updates; a slow idle poll finds what other processes stored or retries that
-// became due. Tests use `drain`: handle until nothing is due, no timers left behind.
+// became due. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
+// update and recording its outcome is worker_handle.ts.
 
-import { type Bot, BotError, Context } from "grammy";
+import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Db } from "../db/db.ts";
-import { describeError, type Logger } from "../log.ts";
+import type { Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
 import {
   addToInbox,
   type Claimed,
   claimUpdates,
   expireLeases,
-  finishUpdate,
-  type Outcome,
   releaseUpdates,
   renewLeases,
   workersHolding,
 } from "../inbox/inbox.ts";
 import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
 import { type BotContext, chatKey } from "./context.ts";
-import { serviceDown } from "./bot.ts";
+import { createAlarm } from "./alarm.ts";
+import { contextOf, createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -75,14 +75,6 @@ export interface Worker {
   drain(): Promise<void>;
 }
 
-/** An update given up after too many failures: says how many in the log line. */
-export class UpdateParked extends Error {
-  override name = "UpdateParked";
-  constructor(attempts: number, cause: unknown) {
-    super(`parked after ${attempts} failed attempt(s)`, { cause });
-  }
-}
-
 export function createWorker(o: WorkerOptions): Worker {
   const { db, bot, log } = o;
   const id = o.id ?? newWorkerId();
@@ -99,36 +91,15 @@ export function createWorker(o: WorkerOptions): Worker {
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
   let draining: Promise<void> | undefined;
-  let woken = false;
-  let onWake: (() => void) | undefined;
+  const alarm = createAlarm();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
-  let soonestRetry = Infinity;
   /** Consecutive failures of one kind, for backoff and for logging only the 1st, 2nd, 4th … */
-  const streak = { claim: 0, heartbeat: 0, down: 0 };
-  const quietly = (kind: keyof typeof streak, msg: string, fields: Record<string, unknown>) => {
-    const n = ++streak[kind];
-    if ((n & (n - 1)) === 0) log.warn(`${msg} (${n}× in a row)`, fields);
-    return n;
-  };
+  const streak = { claim: 0, heartbeat: 0 };
+  const quietly = (kind: keyof typeof streak, msg: string, fields: Record<string, unknown>) =>
+    logQuietly(log, ++streak[kind], msg, fields);
 
-  const wake = () => {
-    woken = true;
-    onWake?.();
-  };
-  /** Waits for a wake-up, or `ms`; never longer than until the next scheduled retry. */
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const until = Math.min(ms, Math.max(0, soonestRetry - Date.now()));
-      const timer = until === Infinity ? undefined : setTimeout(done, until);
-      function done() {
-        clearTimeout(timer);
-        onWake = undefined;
-        if (Date.now() >= soonestRetry) soonestRetry = Infinity;
-        resolve();
-      }
-      onWake = done;
-      if (woken || stopping.signal.aborted) done();
-    });
+  const wake = () => alarm.wake();
+  const nap = (ms: number) => stopping.signal.aborted ? Promise.resolve() : alarm.nap(ms);
 
   const beat = async () => {
     try {
@@ -145,88 +116,16 @@ export function createWorker(o: WorkerOptions): Worker {
     }
   };
 
-  /** Stores the outcome, retrying while the database is unavailable (the lease is kept). */
-  const settle = async (row: Claimed, outcome: Outcome) => {
-    for (let n = 1;; n++) {
-      try {
-        const held = await finishUpdate(db, id, row.updateId, outcome);
-        if (!held) {
-          log.warn("An update's lease ran out before it was finished", {
-            update_id: row.updateId,
-          });
-        }
-        return held;
-      } catch (err) {
-        if (stopping.signal.aborted && n >= 3) {
-          log.warn("Cannot record an update's outcome; it is handled again after the restart", {
-            update_id: row.updateId,
-            err,
-          });
-          return false;
-        }
-        log.warn("Cannot record an update's outcome; retrying", { update_id: row.updateId, err });
-        await sleep(Math.min(500 * 2 ** n, 30_000), stopping.signal).catch(() => {});
-      }
-    }
-  };
-
-  const contextOf = (update: Update) =>
-    new Context(update, bot.api, bot.isInited() ? bot.botInfo : undefined!) as BotContext;
-
-  const handle = async (row: Claimed) => {
-    const update = row.payload as Update;
-    const fields = { update_id: row.updateId };
-    if (row.attempts >= maxAttempts) {
-      // Its workers kept dying while handling it: it is not run again.
-      const cause = new Error(`its worker stopped ${row.attempts} time(s) while handling it`);
-      const parked = {
-        status: "parked",
-        error: describeError(cause),
-        countAttempt: false,
-      } as const;
-      if (await settle(row, parked)) {
-        await bot.errorHandler(
-          new BotError(new UpdateParked(row.attempts, cause), contextOf(update)),
-        );
-      }
-      return;
-    }
-    let outcome: Outcome;
-    let failure: BotError<BotContext> | undefined;
-    try {
-      await bot.handleUpdate(update);
-      outcome = { status: "done" };
-      streak.down = 0;
-    } catch (err) {
-      const cause = err instanceof BotError ? err.error : err;
-      const error = describeError(cause);
-      if (serviceDown(cause)) {
-        const n = quietly("down", "Update postponed: a service is unavailable", {
-          ...fields,
-          err: cause,
-        });
-        outcome = { status: "retry", delayMs: backoff(n), error, countAttempt: false };
-      } else if (row.attempts + 1 >= maxAttempts) {
-        outcome = { status: "parked", error, countAttempt: true };
-        const parked = new UpdateParked(row.attempts + 1, cause);
-        failure = new BotError(parked, err instanceof BotError ? err.ctx : contextOf(update));
-      } else {
-        const delayMs = backoff(row.attempts + 1);
-        log.warn("Update failed; it is tried again", {
-          ...fields,
-          attempt: row.attempts + 1,
-          retry_in_ms: delayMs,
-          err: cause,
-        });
-        outcome = { status: "retry", delayMs, error, countAttempt: true };
-      }
-    }
-    if (outcome.status === "retry") {
-      soonestRetry = Math.min(soonestRetry, Date.now() + outcome.delayMs);
-    }
-    // Parked first, then the apology: a crash in between costs the apology, never repeats it.
-    if (await settle(row, outcome) && failure) await bot.errorHandler(failure);
-  };
+  const handle = createHandler({
+    db,
+    bot,
+    log,
+    workerId: id,
+    maxAttempts,
+    backoff,
+    signal: stopping.signal,
+    retryAt: (time) => alarm.at(time),
+  });
 
   const launch = (row: Claimed) => {
     const task = handle(row)
@@ -264,7 +163,7 @@ export function createWorker(o: WorkerOptions): Worker {
 
   const run = async () => {
     while (!stopping.signal.aborted) {
-      woken = false;
+      alarm.reset();
       if (await round()) continue;
       await nap(idlePollMs);
     }
@@ -272,7 +171,7 @@ export function createWorker(o: WorkerOptions): Worker {
 
   const untilIdle = async () => {
     for (let dueButBlocked = false;;) {
-      woken = false;
+      alarm.reset();
       if (await round()) continue;
       if (running.size > 0) {
         dueButBlocked = false;
@@ -284,7 +183,7 @@ export function createWorker(o: WorkerOptions): Worker {
          FROM inbox WHERE status = 'pending'`,
       );
       const ms = next?.ms ?? null;
-      if (woken) continue;
+      if (alarm.woken) continue;
       if (ms === null || (ms <= 0 && dueButBlocked)) {
         // Nothing pending, or what is pending waits behind an update another worker holds.
         draining = undefined;
@@ -306,7 +205,7 @@ export function createWorker(o: WorkerOptions): Worker {
         db,
         updates.map((u) => ({
           updateId: u.update_id,
-          chatKey: chatKey(contextOf(u)) ?? `update:${u.update_id}`,
+          chatKey: chatKey(contextOf(bot, u)) ?? `update:${u.update_id}`,
           payload: u,
         })),
       );
