@@ -6,7 +6,7 @@
 //
 //   await using app = await createApp(config, { role: "bot", log, metrics });
 //   await app.migrate();
-//   const { bot, inFlight } = app.bot();
+//   const { bot, worker } = await app.bot();   // worker: the durable inbox's (src/bot/worker.ts)
 
 import type { UserFromGetMe } from "grammy/types";
 import type { ConfigWith } from "./config.ts";
@@ -33,6 +33,7 @@ import { createApi } from "./api/app.ts";
 import type { BotServices } from "./bot/context.ts";
 import { type BotDeps, createBot } from "./bot/bot.ts";
 import { createNotifier, telegramSender } from "./bot/payment_notices.ts";
+import { createWorker, type Worker, type WorkerOptions } from "./bot/worker.ts";
 
 /** The configuration of a process that talks to Telegram. */
 export type BotConfig = ConfigWith<["BOT_TOKEN"]>;
@@ -65,6 +66,8 @@ export interface AppOverrides {
   drafts?: boolean;
   /** Waits between retries of a YooKassa request (tests: none). */
   paymentRetryDelaysMs?: number[];
+  /** The inbox worker's tuning (tests: no retry delays). */
+  worker?: Omit<WorkerOptions, "db" | "bot" | "log">;
 }
 
 export interface App extends AsyncDisposable {
@@ -77,9 +80,12 @@ export interface App extends AsyncDisposable {
   readonly analysis: Analyzer;
   /** Applies pending migrations: how many exist and which ran just now. */
   migrate(): Promise<{ migrations: Migration[]; applied: Migration[] }>;
-  /** The Telegram bot over the services it builds (`recordPath`: `bot --record FILE`). */
+  /**
+   * The Telegram bot over the services it builds (`recordPath`: `bot --record FILE`), and the
+   * worker that feeds it from the durable inbox (not started).
+   */
   bot(opts?: { recordPath?: string }): Promise<
-    ReturnType<typeof createBot> & { services: BotServices }
+    { bot: ReturnType<typeof createBot>; worker: Worker; services: BotServices }
   >;
   /** The HTTP api (health, YooKassa notifications, stats, metrics) over the same services. */
   api(migrations: Migration[]): ReturnType<typeof createApi>;
@@ -164,7 +170,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         pseudonym,
         metrics,
       };
-      const { bot, inFlight } = createBot({
+      const bot = createBot({
         ...services,
         token: config.botToken,
         apiRoot: config.telegramApiRoot,
@@ -174,7 +180,8 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         rateLimit: overrides.rateLimit,
         answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
-      return { bot, inFlight, services };
+      const worker = createWorker({ ...overrides.worker, db, bot, log });
+      return { bot, worker, services };
     },
     api: (migrations) =>
       createApi({

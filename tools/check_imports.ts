@@ -20,7 +20,7 @@ export const LAYERS: ReadonlyArray<{ name: string; match: RegExp }> = [
   {
     name: "domain",
     match:
-      /^src\/(chat|llm|patterns|payments|privacy|quiz|safety|stats|style|users|metrics)\/|^src\/config(_summary)?\.ts$/,
+      /^src\/(chat|inbox|llm|patterns|payments|privacy|quiz|safety|stats|style|users|metrics)\/|^src\/config(_summary)?\.ts$/,
   },
   { name: "db", match: /^src\/db\// },
   { name: "leaf", match: /^src\// },

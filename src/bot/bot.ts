@@ -2,42 +2,45 @@
 // feature gets the services it declares (its `*Deps` type) from `deps`; nothing reaches into
 // a shared bag on the context.
 //
-//   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
+// Updates reach the chain through the durable inbox (src/bot/worker.ts): stored before Telegram
+// is told they arrived, each handled once (a redelivered update_id is never stored twice), the
+// updates of one chat one after another in order, a failed one tried again.
+//
+//   1. updateLogger     — child logger per update, one log line per update
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored
 //   4. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
 //                         dropped) and 15 messages of words (more wait for the next window)
 //   5. answerCallbacks  — every callback query is answered, whatever happens below, and within
 //                         5 s even when handling takes longer (callbacks.ts)
-//   6. dedupeUpdates    — a redelivered update_id is skipped
-//   7. sequentialize    — updates of one chat run one after another (same key as the state)
-//   8. session          — per-chat dialog state in aiogram_states
-//   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
-//  10. loadUser         — the user's record (created on first contact) and the day's activity
-//  11. before consent   — a crisis typed before consent or during onboarding gets help (offline
+//   6. session          — per-chat dialog state in aiogram_states
+//   7. block tracking   — my_chat_member: the user blocked or unblocked the bot
+//   8. loadUser         — the user's record (created on first contact) and the day's activity
+//   9. before consent   — a crisis typed before consent or during onboarding gets help (offline
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
 //                         /helplines; /export_my_data and /delete_me (rights that need no consent)
-//  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — the crisis card's buttons, the safety plan, menu, profile,
+//  10. requireConsent   — nothing else works until the user has agreed
+//  11. features         — the crisis card's buttons, the safety plan, menu, profile,
 //                         psychological profile, style settings, chats, quizzes, subscription,
 //                         admin (/grant, /revoke, /admin)
-//  14. fallback         — stale buttons, unknown commands and text, media
+//  12. fallback         — stale buttons, unknown commands and text, media
 //
-// Errors end in bot.catch: logged with the update id; while the database is unreachable the user
-// is told the service is briefly unavailable (OUTAGE), otherwise gets a short apology (APOLOGY) —
+// An update that fails because a service is down (serviceDown) is tried again later by the
+// worker; one that fails by our own fault is tried again a few times and then parked, and only
+// then ends in bot.catch: logged with the update id; the user is told the service is briefly
+// unavailable (OUTAGE) when the database is the cause, otherwise gets a short apology (APOLOGY) —
 // as the button's toast when the press has not been answered yet, else in the chat.
 
 import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
 import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
-import { dedupeUpdates } from "./dedupe.ts";
+import { LlmUnavailableError } from "../llm/llm.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
-import { type InFlight, updateLogger } from "./update_log.ts";
+import { updateLogger } from "./update_log.ts";
 import { blockTracking, loadUser, privateOnly } from "./user.ts";
 import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
@@ -79,7 +82,7 @@ export const APOLOGY = "Что-то пошло не так, и я не смог 
 /** What the user is told while the database is unreachable. */
 export const OUTAGE = "Сервис временно недоступен, попробуйте через минуту.";
 
-export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFlight } {
+export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
     botInfo: deps.botInfo,
     client: { apiRoot: deps.apiRoot },
@@ -93,14 +96,11 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
-  const { middleware, inFlight } = updateLogger(deps.log, deps.metrics);
-  bot.use(middleware);
+  bot.use(updateLogger(deps.log, deps.metrics));
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(rateLimit<BotContext>(deps.rateLimit));
   bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
-  bot.use(dedupeUpdates(deps.db));
-  bot.use(sequentialize(chatKey));
   bot.use(session<SessionData, BotContext>({
     initial: () => ({}),
     storage: dbStateStorage<SessionData>(deps.db),
@@ -118,23 +118,29 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(subscriptionFeature(services), adminFeature(services), adminStatsFeature(services));
   bot.use(fallbackFeature(services));
   bot.catch((err) => handleError(err, deps.log));
-  return { bot, inFlight };
+  return bot;
 }
 
 async function handleError(err: BotError<BotContext>, log: Logger): Promise<void> {
   const ctx = err.ctx;
   const cause = err.error;
-  const outage = isTransient(cause);
-  const upstream = outage || cause instanceof HttpError ||
-    (cause instanceof GrammyError && cause.error_code >= 500);
   const fields = { update_id: ctx.update.update_id, err: cause };
-  if (upstream) log.warn("Update failed because a service is unavailable", fields);
+  if (serviceDown(cause)) log.warn("Update failed because a service is unavailable", fields);
   else log.error("Update failed", fields);
-  const text = outage ? OUTAGE : APOLOGY;
+  const text = isTransient(cause) ? OUTAGE : APOLOGY;
   try {
     if (ctx.callbackQuery && !callbackAnswered(ctx)) await ctx.answerCallbackQuery({ text });
     else if (ctx.chat) await ctx.reply(text);
   } catch (replyErr) {
     log.warn("Cannot send the apology", { update_id: ctx.update.update_id, err: replyErr });
   }
+}
+
+/**
+ * The error means a service is down or overloaded — the database, Telegram, the model — not a
+ * fault of ours: the update is tried again once it is back.
+ */
+export function serviceDown(err: unknown): boolean {
+  return isTransient(err) || err instanceof HttpError || err instanceof LlmUnavailableError ||
+    (err instanceof GrammyError && (err.error_code >= 500 || err.error_code === 429));
 }

@@ -1,13 +1,16 @@
-// Long polling with @grammyjs/runner: authorise (getMe, retried while Telegram is unreachable),
-// register commands, poll until asked to stop, then finish updates in flight within a bound.
-// A second instance polling with the same token (409 Conflict) ends polling with a clear error.
+// Long polling into the durable inbox: authorise (getMe, retried while Telegram is unreachable),
+// register commands, then fetch updates with getUpdates, store each batch in the inbox and only
+// then ask for the next offset — which is what confirms the batch to Telegram, so a crash at any
+// moment loses nothing (an unconfirmed batch is delivered again and the inbox ignores what it
+// has). The inbox's worker handles the updates (worker.ts). At a stop the long poll is cut short
+// and updates in hand get a bounded time to finish; a second instance polling with the same
+// token (409 Conflict) ends polling with a clear error.
 
 import { type Bot, GrammyError, HttpError } from "grammy";
-import { run } from "@grammyjs/runner";
 import { describeError, type Logger } from "../log.ts";
 import type { BotContext } from "./context.ts";
-import type { InFlight } from "./update_log.ts";
-import { sleep } from "../sleep.ts";
+import type { Worker } from "./worker.ts";
+import { AbortedError, sleep } from "../sleep.ts";
 import { BOT_COMMANDS } from "./commands.ts";
 
 export interface PollingOptions {
@@ -58,47 +61,92 @@ export async function registerCommands(bot: Bot<BotContext>, log: Logger): Promi
 }
 
 /** Polls until shutdown; resolves when stopped cleanly, rejects on an unrecoverable error. */
-export async function poll(bot: Bot<BotContext>, inFlight: InFlight, opts: PollingOptions) {
+export async function poll(bot: Bot<BotContext>, worker: Worker, opts: PollingOptions) {
   const { log } = opts;
-  let failures = 0;
-  bot.api.config.use(async (prev, method, payload, signal) => {
-    try {
-      const res = await prev(method, payload, signal);
-      if (method === "getUpdates") failures = 0;
-      return res;
-    } catch (err) {
-      // Log the 1st, 2nd, 4th, 8th ... consecutive failure: enough to see, never a flood.
-      if (method === "getUpdates" && !signal?.aborted && (++failures & (failures - 1)) === 0) {
-        log.warn(`Telegram getUpdates failed ${failures}×: ${describeError(err)}; retrying`);
-      }
-      throw err;
-    }
-  });
+  const drainMs = opts.drainMs ?? 10_000;
   try {
     await bot.api.deleteWebhook();
   } catch (err) {
     log.warn("Cannot remove a webhook before polling", { err });
   }
-  const handle = run(bot, {
-    runner: { silent: true, retryInterval: "quadratic", fetch: { timeout: 30 } },
+  const stop = new AbortController();
+  let signal = "";
+  opts.shutdown.then((sig) => {
+    signal = sig;
+    stop.abort();
   });
+  worker.start();
   log.info(`✅ Bot authorised as @${bot.botInfo.username} and polling`);
   opts.onPolling?.();
-  const stopped = handle.task()!.then(() => "stopped" as const);
-  const outcome = await Promise.race([stopped, opts.shutdown]).catch((err: unknown) => err);
-  if (outcome === "stopped" || !(typeof outcome === "string")) {
-    if (handle.isRunning()) await handle.stop().catch(() => {});
-    throw explainPollingError(outcome);
+  try {
+    await fetchIntoInbox(bot, worker, log, stop.signal);
+  } catch (err) {
+    await worker.stop(drainMs);
+    throw explainPollingError(err);
   }
-  log.info(`Stopping (${outcome}): finishing ${inFlight.size} update(s) in flight`);
-  await handle.stop().catch(() => {});
-  const drained = await inFlight.drain(opts.drainMs ?? 10_000);
-  if (!drained) log.warn(`Gave up waiting for ${inFlight.size} update(s) after the time limit`);
+  log.info(`Stopping (${signal}): finishing ${worker.size} update(s) in flight`);
+  const drained = await worker.stop(drainMs);
+  if (!drained) log.warn("Gave up waiting for updates in flight; they are handled after a restart");
   log.info("Polling stopped");
 }
 
+/** Fetches, stores, confirms — until `signal`; throws on 401 and 409 (nothing to retry). */
+async function fetchIntoInbox(
+  bot: Bot<BotContext>,
+  worker: Worker,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  let offset: number | undefined;
+  let fetchFailures = 0;
+  let storeFailures = 0;
+  // Log the 1st, 2nd, 4th, 8th ... consecutive failure: enough to see, never a flood.
+  const often = (n: number) => (n & (n - 1)) === 0;
+  const pause = (n: number) => sleep(Math.min(500 * n * n, 15_000), signal);
+  while (!signal.aborted) {
+    let updates;
+    try {
+      // The offset confirms every update below it: only ever ones already in the inbox.
+      updates = await bot.api.getUpdates({ offset, timeout: 30, limit: 100 }, signal as ApiSignal);
+      fetchFailures = 0;
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof GrammyError && (err.error_code === 409 || err.error_code === 401)) {
+        throw err;
+      }
+      if (often(++fetchFailures)) {
+        log.warn(`Telegram getUpdates failed ${fetchFailures}×: ${describeError(err)}; retrying`);
+      }
+      if (!await pause(fetchFailures).then(() => true, stopped)) return;
+      continue;
+    }
+    if (updates.length === 0) continue;
+    try {
+      await worker.enqueue(updates);
+      storeFailures = 0;
+    } catch (err) {
+      // Not stored, so not confirmed: Telegram sends them again with the next getUpdates.
+      if (often(++storeFailures)) {
+        log.warn(`Cannot store ${updates.length} incoming update(s) ${storeFailures}×; retrying`, {
+          err,
+        });
+      }
+      if (!await pause(storeFailures).then(() => true, stopped)) return;
+      continue;
+    }
+    offset = updates[updates.length - 1]!.update_id + 1;
+  }
+}
+
+/** grammY types its signal parameter with a polyfill's AbortSignal; the runtime's is the same. */
+type ApiSignal = Parameters<Bot<BotContext>["api"]["getUpdates"]>[1];
+
+function stopped(err: unknown): false {
+  if (err instanceof AbortedError) return false;
+  throw err;
+}
+
 function explainPollingError(err: unknown): Error {
-  if (err === "stopped") return new Error("Polling stopped unexpectedly");
   if (err instanceof GrammyError && err.error_code === 409) {
     return new Error(
       "Another process is already receiving updates for this BOT_TOKEN (Telegram 409 Conflict). " +

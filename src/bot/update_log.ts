@@ -1,58 +1,31 @@
 // First middleware: gives each update a child logger, logs one line per update (type, duration,
-// outcome; never message text), times it in soulnear_update_duration_seconds and tracks updates
-// in flight so shutdown can wait for them.
+// outcome; never message text) and times it in soulnear_update_duration_seconds.
 
 import type { MiddlewareFn } from "grammy";
 import type { Logger } from "../log.ts";
 import type { BotContext } from "./context.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 
-export interface InFlight {
-  readonly size: number;
-  /** Resolves when no update is being handled, or after `timeoutMs`; true if drained. */
-  drain(timeoutMs: number): Promise<boolean>;
-}
-
 export function updateLogger(
   log: Logger,
   metrics: Metrics,
-): { middleware: MiddlewareFn<BotContext>; inFlight: InFlight } {
-  const running = new Set<Promise<unknown>>();
-  const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
+): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
     ctx.log = log.child({ update_id: ctx.update.update_id });
     const type = updateType(ctx.update);
     const started = performance.now();
-    const work = next();
-    running.add(work);
     let outcome = "ok";
     try {
-      await work;
+      await next();
     } catch (err) {
       outcome = "error";
       throw err;
     } finally {
-      running.delete(work);
       const ms = performance.now() - started;
       metrics.updates.observe({ type, outcome }, ms / 1000);
       ctx.log.info("update handled", { type, ms: Math.round(ms), outcome });
     }
   };
-  const inFlight: InFlight = {
-    get size() {
-      return running.size;
-    },
-    async drain(timeoutMs) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<false>((r) => timer = setTimeout(() => r(false), timeoutMs));
-      const all = Promise.allSettled([...running]).then(() => true);
-      try {
-        return await Promise.race([all, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-  return { middleware, inFlight };
 }
 
 /** "message:text", "message:command", "callback_query", ... */

@@ -1,6 +1,7 @@
-// `soulbot bot`: the Telegram bot with long polling. Start-up logs four ✅ lines (config,
-// database, migrations, Telegram); SIGINT/SIGTERM stop polling, let updates in flight finish
-// within a bound, and close the database. Everything it runs on is built by createApp.
+// `soulbot bot`: the Telegram bot with long polling into the durable inbox and its worker in one
+// process. Start-up logs four ✅ lines (config, database, migrations, Telegram); updates a killed
+// predecessor left unfinished are taken up at once; SIGINT/SIGTERM stop polling, let updates in
+// flight finish within a bound, and close the database. Everything is built by createApp.
 
 import { createApp } from "../app.ts";
 import { configLine } from "../config_summary.ts";
@@ -16,7 +17,8 @@ import { loadCliConfig } from "./setup.ts";
 
 const help = `Usage: soulbot bot [--record FILE]
 
-Runs the Telegram bot with long polling. Applies pending migrations first. Stops cleanly on
+Runs the Telegram bot with long polling. Every update is stored in the database before Telegram
+is told it arrived, so a crash loses none. Applies pending migrations first. Stops cleanly on
 SIGINT or SIGTERM. Refuses to run when another process polls with the same BOT_TOKEN.
 
 Options:
@@ -75,10 +77,11 @@ export const command: Command = {
         signal: stop.signal,
         healthy: async () => polling && (await db.query("SELECT 1"), true),
       });
-      const { bot, inFlight } = await app.bot({ recordPath: values.record });
+      const { bot, worker } = await app.bot({ recordPath: values.record });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
-      await poll(bot, inFlight, { log, shutdown: io.shutdown, onPolling: () => polling = true });
+      await worker.recover();
+      await poll(bot, worker, { log, shutdown: io.shutdown, onPolling: () => polling = true });
       await finishAnalyses(analysis.idle(), log);
       return EXIT_OK;
     } catch (err) {

@@ -1,5 +1,5 @@
-// What a long-running process does besides its work, on timers: forgets old processed update
-// ids, expires payments nobody paid, writes the metrics' daily totals to the database, and, at
+// What a long-running process does besides its work, on timers: forgets updates the inbox
+// handled or parked more than 2 days ago, expires payments nobody paid, writes the metrics' daily totals to the database, and, at
 // start, marks answers a previous stop interrupted. Stopped (with a last flush) by disposing.
 
 import type { Db } from "../db/db.ts";
@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { Payments } from "../payments/service.ts";
 import { createFlusher } from "../metrics/flush.ts";
-import { pruneProcessedUpdates } from "../bot/dedupe.ts";
+import { pruneInbox } from "../inbox/inbox.ts";
 import { failInterrupted } from "../chat/history.ts";
 
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -28,8 +28,7 @@ export async function startHousekeeping(d: HousekeepingDeps): Promise<AsyncDispo
   const timers = [setInterval(() => flush.flush(), FLUSH_METRICS_EVERY_MS)];
   const payments = d.payments;
   if (payments) {
-    const prune = () =>
-      pruneProcessedUpdates(db).catch((err) => log.warn("Cannot prune processed updates", { err }));
+    const prune = () => pruneInbox(db).catch((err) => log.warn("Cannot prune the inbox", { err }));
     const expire = () =>
       payments.expire(new Date()).catch((err) =>
         log.warn("Cannot expire unpaid payments", { err })

@@ -1,6 +1,7 @@
 // The real `soulbot bot` process against a local fake Bot API: four ✅ start-up lines, per-chat
 // order, a redelivered update ignored, a dropped database connection survived, a clean stop on
-// SIGTERM, and a clear exit when another instance polls with the same token.
+// SIGTERM, nothing lost or answered twice when the process is killed with updates in hand, and a
+// clear exit when another instance polls with the same token.
 
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -50,7 +51,7 @@ Deno.test("bot process: start-up lines, order per chat, redelivery, dropped conn
   assert.match(alice[1]!, /^⚠️/, "then the hint for the text sent at the consent step");
 
   api.redeliver(first);
-  await bot.waitForLine(/Skipped a redelivered update/);
+  await bot.waitForLine(/Skipped 1 redelivered update/);
   const afterRedelivery = sent(api.calls).length;
 
   if (serverUrl()) {
@@ -74,6 +75,54 @@ Deno.test("bot process: start-up lines, order per chat, redelivery, dropped conn
   assertLine(bot, /^Polling stopped/);
   assertLine(bot, /^Database closed/);
   assert.ok(!bot.lines.some((l) => /^ERROR/.test(l)), bot.lines.join("\n"));
+});
+
+Deno.test("bot process: killed with updates in hand and queued, restarted: one reply each", async () => {
+  await using api = startFakeBotApi();
+  await using db = await processDb();
+  const first = startBot(db.env, api.apiRoot);
+  await first.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
+  const people = [ALICE, BOB, { id: 100_003, first_name: "Вера" }, {
+    id: 100_004,
+    first_name: "Лев",
+  }];
+  const u = new Updates();
+  // Replies hang: the updates are stored and confirmed, their handlers are cut off mid-way.
+  api.holdReplies(true);
+  const batch = people.flatMap((p) => [u.command(p, "/start"), u.text(p, "второе")]);
+  api.push(...batch);
+  const last = batch.at(-1)!.update_id;
+  await api.waitFor((c) => c.filter((x) => x.method === "sendMessage").length >= people.length);
+  while (api.confirmed <= last) await new Promise((r) => setTimeout(r, 20));
+  first.kill("SIGKILL");
+  await first.status;
+  // The cut-off replies never reached Telegram.
+  api.dropHeldReplies();
+  await api.waitFor((c) => c.filter((x) => x.method === "sendMessage:dropped").length === 4);
+  api.holdReplies(false);
+  // Sent while the bot is down: Telegram keeps them.
+  const late = u.command(ALICE, "/help");
+  api.push(late);
+
+  const second = startBot(db.env, api.apiRoot);
+  await second.waitForLine(/update\(s\) left unfinished by a stopped process are handled again/);
+  const done = () => api.calls.filter((c) => c.method === "sendMessage:done");
+  await api.waitFor(() => done().length >= batch.length + 1, 30_000).catch((err) => {
+    throw new Error(`${err.message}\n${second.lines.join("\n")}`);
+  });
+  await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to show
+  for (const p of people) {
+    const replies = done().filter((c) => c.payload.chat_id === p.id).map((c) =>
+      String(c.payload.text)
+    );
+    const expected = p === ALICE ? 3 : 2;
+    assert.equal(replies.length, expected, `${p.first_name}: ${replies.join(" | ")}`);
+    assert.match(replies[0]!, /^Привет!/, "the reply to /start comes first");
+    assert.match(replies[1]!, /^⚠️/, "then the hint for the text sent at the consent step");
+  }
+  second.kill("SIGTERM");
+  assert.equal((await second.status).code, 0, second.lines.join("\n"));
+  assert.ok(!second.lines.some((l) => /^ERROR/.test(l)), second.lines.join("\n"));
 });
 
 Deno.test("bot process: another instance polling (409) stops it with a clear message", async () => {

@@ -1,8 +1,9 @@
 // An offline bot for tests: the real app (createApp, configured through the environment it would
 // read) on a fresh database, with every Bot API call recorded (no network) and a memory logger
-// whose lines tests can inspect.
+// whose lines tests can inspect. Updates go the way polling sends them: into the durable inbox,
+// handled by its worker (drained after each, so a test sees the outcome and no timer remains).
 
-import { type Bot, BotError } from "grammy";
+import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "../../src/bot/context.ts";
 import { createApp } from "../../src/app.ts";
@@ -26,6 +27,7 @@ import type { Analyzer } from "../../src/patterns/analysis.ts";
 import { loadLexicon } from "../../src/safety/analyser.ts";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
 import { telegramMetrics } from "../../src/bot/telegram_metrics.ts";
+import type { Worker, WorkerOptions } from "../../src/bot/worker.ts";
 
 export interface TestBot extends AsyncDisposable {
   bot: Bot<BotContext>;
@@ -35,8 +37,14 @@ export interface TestBot extends AsyncDisposable {
   analysis: Analyzer;
   /** This bot's technical metrics (a registry of its own). */
   metrics: Metrics;
+  /** The inbox's worker (not started: `handle` drains it). */
+  worker: Worker;
   /** Feeds updates one after another, as Telegram would deliver them to one chat. */
   send(...updates: Update[]): Promise<void>;
+  /**
+   * Stores the update in the inbox (in call order, as one poll would) and drains the worker: it
+   * is handled — or retried, or parked — before this resolves. Calls may overlap.
+   */
   handle(update: Update): Promise<void>;
 }
 
@@ -95,6 +103,8 @@ export interface TestBotOptions {
   answerCallbacksWithinMs?: number;
   /** Metrics to record into (several bots may share one); a registry of its own by default. */
   metrics?: Metrics;
+  /** The inbox worker's tuning; by default retries wait no time. */
+  worker?: Omit<WorkerOptions, "db" | "bot" | "log">;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -143,22 +153,24 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     streamEditMs: opts.streamEditMs ?? 3_600_000,
     drafts: opts.drafts ?? true,
     paymentRetryDelaysMs: [0, 0],
+    worker: { retryBaseMs: 0, ...opts.worker },
   });
-  const { bot } = await app.bot();
+  const { bot, worker } = await app.bot();
   const analysis = app.analysis;
   const api = recordApi(bot, { delayMs: opts.delayMs, firstMessageId: opts.firstMessageId });
   // The recorder answers instead of Telegram, so the count goes around it (the real order, the
   // counter inside auto-retry, is checked by the bot process test).
   bot.api.config.use(telegramMetrics(metrics));
-  // As the runner does: handleUpdate throws a BotError, which goes to the bot.catch handler.
-  // Background pattern analyses finish before the next update, so runs are deterministic.
+  // As polling does: into the inbox, then the worker (a failure ends, after its retries, in the
+  // bot.catch handler). Stored one after another in call order, so overlapping calls keep their
+  // order as one poll's batch would. Background pattern analyses finish before the next update,
+  // so runs are deterministic.
+  let stored = Promise.resolve();
   const handle = async (u: Update) => {
-    try {
-      await bot.handleUpdate(u);
-    } catch (err) {
-      if (!(err instanceof BotError)) throw err;
-      await bot.errorHandler(err);
-    }
+    const mine = stored.then(() => worker.enqueue([u]));
+    stored = mine.then(() => {}, () => {});
+    await mine;
+    await worker.drain();
     await analysis.idle();
   };
   return {
@@ -168,6 +180,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     log,
     analysis,
     metrics,
+    worker,
     handle,
     async send(...updates) {
       for (const u of updates) await handle(u);

@@ -1,6 +1,8 @@
 // A local fake of the Telegram Bot API over HTTP, for running the real `soulbot bot` process:
-// serves getMe and long-polled getUpdates from a queue, records every call, and can answer
-// getUpdates with 409 Conflict (another instance) or delay replies to chosen texts.
+// serves getMe and long-polled getUpdates from a queue (an offset confirms what is below it, as
+// Telegram's does), records every call, and can answer getUpdates with 409 Conflict (another
+// instance), delay replies to chosen texts, or hold every reply until released or dropped (its
+// sender was killed before Telegram processed it).
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
@@ -16,6 +18,12 @@ export interface FakeBotApi extends AsyncDisposable {
   redeliver(update: Update): void;
   /** Every later getUpdates answers 409 Conflict. */
   conflict(): void;
+  /** The highest offset getUpdates was called with: every update below it is confirmed. */
+  readonly confirmed: number;
+  /** While held, sendMessage waits; released, it goes on. */
+  holdReplies(held: boolean): void;
+  /** The replies held now are never delivered (recorded as sendMessage:dropped). */
+  dropHeldReplies(): void;
   /** Resolves when `predicate` holds for the recorded calls (checked on every call). */
   waitFor(predicate: (calls: ApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +37,8 @@ export function startFakeBotApi(
   const queue: Update[] = [];
   const waiters = new Set<() => void>();
   let conflict = false;
+  let confirmed = 0;
+  let held: PromiseWithResolvers<"deliver" | "drop"> | undefined;
   let messageId = 1;
   const notify = () => [...waiters].forEach((w) => w());
 
@@ -62,16 +72,20 @@ export function startFakeBotApi(
           }, { status: 409 });
         }
         const offset = Number(payload.offset ?? 0);
+        confirmed = Math.max(confirmed, offset);
+        // The offset confirms every update below it.
+        queue.splice(
+          0,
+          queue.length,
+          ...queue.filter((u) => u.update_id >= offset || redelivered.has(u)),
+        );
         const deadline = Date.now() + Math.min(Number(payload.timeout ?? 0), 2) * 1000;
         for (;;) {
           const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u));
           if (ready.length || Date.now() >= deadline) {
             for (const u of ready) redelivered.delete(u);
-            queue.splice(
-              0,
-              queue.length,
-              ...queue.filter((u) => u.update_id >= offset && !ready.includes(u)),
-            );
+            // Served updates stay until an offset above them confirms them.
+            queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
             return ok(ready);
           }
           await new Promise((r) => setTimeout(r, 20));
@@ -80,6 +94,11 @@ export function startFakeBotApi(
       case "sendMessage": {
         const delay = opts.replyDelayMs?.(String(payload.text ?? "")) ?? 0;
         if (delay) await new Promise((r) => setTimeout(r, delay));
+        if (held && await held.promise === "drop") {
+          calls.push({ method: "sendMessage:dropped", payload });
+          notify();
+          return new Response(null, { status: 499 });
+        }
         calls.push({ method: "sendMessage:done", payload });
         notify();
         return ok({
@@ -102,9 +121,23 @@ export function startFakeBotApi(
     push: (...updates) => void queue.push(...updates),
     redeliver(update) {
       redelivered.add(update);
-      queue.push(update);
+      if (!queue.includes(update)) queue.push(update);
     },
     conflict: () => void (conflict = true),
+    get confirmed() {
+      return confirmed;
+    },
+    holdReplies(hold) {
+      if (hold) held ??= Promise.withResolvers();
+      else {
+        held?.resolve("deliver");
+        held = undefined;
+      }
+    },
+    dropHeldReplies() {
+      held?.resolve("drop");
+      held = Promise.withResolvers();
+    },
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -125,6 +158,7 @@ export function startFakeBotApi(
       });
     },
     async close() {
+      api.holdReplies(false);
       await server.shutdown();
     },
     [Symbol.asyncDispose]: () => api.close(),

@@ -38,8 +38,8 @@ export interface Recorder {
   clear(): void;
   /** Gives the next `n` message ids to messages sent before (a scenario's prepared state). */
   skipMessageIds(n: number): void;
-  /** Makes the next call of `method` fail with this Telegram error. */
-  failNext(method: string, error_code: number, description: string): void;
+  /** Makes the next call (or the next `times` calls) of `method` fail with this Telegram error. */
+  failNext(method: string, error_code: number, description: string, times?: number): void;
 }
 
 /** Installs the recording transformer; nothing reaches the network afterwards. */
@@ -48,7 +48,7 @@ export function recordApi(
   opts: { delayMs?: (call: ApiCall) => number; firstMessageId?: number } = {},
 ): Recorder {
   const calls: ApiCall[] = [];
-  const failures = new Map<string, { error_code: number; description: string }>();
+  const failures = new Map<string, { error_code: number; description: string; times: number }>();
   let messageId = (opts.firstMessageId ?? 101) - 1;
   bot.api.config.use(async (_prev, method, payload) => {
     const call = { method, payload: structuredClone(payload ?? {}) as Record<string, unknown> };
@@ -57,9 +57,10 @@ export function recordApi(
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const failure = failures.get(method);
     if (failure) {
-      failures.delete(method);
+      if (--failure.times <= 0) failures.delete(method);
+      const { error_code, description } = failure;
       // deno-lint-ignore no-explicit-any -- a transformer may return any API response shape
-      return { ok: false, ...failure } as any;
+      return { ok: false, error_code, description } as any;
     }
     const result = fakeResult(method, call.payload, () => ++messageId);
     Object.defineProperty(call, "result", { value: result, enumerable: false });
@@ -74,8 +75,8 @@ export function recordApi(
         .map((c) => String(c.payload.text)),
     clear: () => void calls.splice(0),
     skipMessageIds: (n) => void (messageId += n),
-    failNext: (method, error_code, description) =>
-      void failures.set(method, { error_code, description }),
+    failNext: (method, error_code, description, times = 1) =>
+      void failures.set(method, { error_code, description, times }),
   };
 }
 

@@ -1,5 +1,6 @@
-// The bot's middleware chain, in-process: dialog state stored per chat, per-chat ordering,
-// redelivered updates ignored, every callback answered, errors logged with an apology.
+// The bot's middleware chain, in-process and fed through the durable inbox as polling feeds it:
+// dialog state stored per chat, per-chat ordering, redelivered updates ignored, every callback
+// answered, errors retried, then logged with an apology.
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../harness/bot.ts";
@@ -26,7 +27,8 @@ Deno.test("/start answers and the chat's dialog state is stored in aiogram_state
 });
 
 Deno.test("updates of one chat are handled in order even when a reply is slow", async () => {
-  // The first reply takes 300 ms; without sequentialize the second would overtake it.
+  // The first reply takes 300 ms; without the inbox's one-at-a-time per chat the second would
+  // overtake it.
   let first = true;
   await using t = await startTestBot({
     delayMs: (c) => c.method === "sendMessage" && first ? (first = false, 300) : 0,
@@ -50,7 +52,7 @@ Deno.test("a redelivered update is handled once", async () => {
   const start = u.command(ALICE, "/start");
   await t.send(start, start);
   assert.equal(t.api.of("sendMessage").length, 1);
-  assert.ok(t.log.lines.some((l) => l.startsWith("Skipped a redelivered update")));
+  assert.ok(t.log.lines.some((l) => l.startsWith("Skipped 1 redelivered update(s)")));
 });
 
 Deno.test("an unknown or stale button is answered, never left spinning", async () => {
@@ -68,13 +70,15 @@ Deno.test("an unknown or stale button is answered, never left spinning", async (
 Deno.test("a failing handler is logged with the update id and the user gets an apology", async () => {
   await using t = await startTestBot();
   const u = new Updates();
-  t.api.failNext("sendMessage", 400, "Bad Request: can't parse entities");
+  // Failing every time it is tried (3 attempts): then it is given up.
+  t.api.failNext("sendMessage", 400, "Bad Request: can't parse entities", 3);
   const update = u.command(ALICE, "/start");
   await t.send(update);
-  const errors = t.log.lines.filter((l) => l.startsWith("ERROR Update failed"));
-  assert.equal(errors.length, 1);
+  const errors = t.log.lines.filter((l) => l.startsWith("ERROR"));
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(errors[0]!, /^ERROR Update failed/);
   assert.match(errors[0]!, new RegExp(`update_id=${update.update_id}`));
-  assert.deepEqual(t.api.texts().at(-1), APOLOGY);
+  assert.deepEqual(t.api.texts(), [texts.welcome, texts.welcome, texts.welcome, APOLOGY]);
   assert.ok(t.log.lines.some((l) => /update handled .*outcome=error/.test(l)));
 });
 

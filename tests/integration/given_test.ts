@@ -1,6 +1,7 @@
 // The scenarios' prepared state "onboarded" (tests/harness/given.ts) leaves the database as the
 // onboarding it stands for: each variant is replayed through the bot on one database and given
-// on another, and every table (but processed_updates, keyed by update id) must hold the same.
+// on another, and every table (but the inbox, which only the replay's updates went through) must
+// hold the same.
 // The update and message numbers the state takes are the replay's too: the next update is
 // numbered alike and the bot's answer to it gets the same message id.
 
@@ -54,14 +55,14 @@ const VARIANTS: Record<string, Variant[]> = {
 };
 
 /**
- * Every table but processed_updates, rows sorted; times set by the database's own clock (column
+ * Every table but the inbox, rows sorted; times set by the database's own clock (column
  * defaults) are masked, the test clock's time and dates are kept.
  */
 async function dump(db: Queryable): Promise<Record<string, string[]>> {
   const tables = await db.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-       AND table_name NOT IN ('processed_updates', 'schema_migrations')
+       AND table_name NOT IN ('inbox', 'schema_migrations')
      ORDER BY table_name`,
   );
   const out: Record<string, string[]> = {};

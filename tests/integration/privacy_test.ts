@@ -56,6 +56,13 @@ Deno.test("/export_my_data sends everything stored; /delete_me removes it from e
     [ALICE.id, [{ id: "p", title: "Страх темноты" }], { p: [0.5, 0.5] }],
   );
   await savePlanStep(t.db, ALICE.id, "helpers", "Мама, сестра Лена", new Date());
+  // An update of hers the bot gave up on keeps its payload until pruned, or until she leaves.
+  const given_up = u.text(ALICE, SECRET_WORDS);
+  await t.db.query(
+    `INSERT INTO inbox (update_id, chat_key, payload, status, done_at)
+     VALUES ($1, $2, $3, 'parked', now())`,
+    [given_up.update_id, String(ALICE.id), given_up],
+  );
 
   await t.send(u.command(ALICE, "/export_my_data"));
   const doc = t.api.calls.find((c) => c.method === "sendDocument")!;

@@ -1,0 +1,252 @@
+// The inbox's worker: takes due updates from the inbox (src/inbox/inbox.ts) — per chat the oldest
+// open one, at most `concurrency` chats at once — under a lease a heartbeat renews, hands each to
+// bot.handleUpdate and records the outcome:
+//
+//   - handled               → done (payload and chat cleared; the id stays 2 days against
+//                             redelivery);
+//   - a service is down     → pending again after a backoff that grows while services stay down,
+//     (serviceDown)           not counted: the update is answered once the service is back;
+//   - any other error       → pending again after a backoff, counted; the `maxAttempts`-th failure
+//                             parks it: one ERROR line and one apology, through bot.errorHandler.
+//
+// A worker that died leaves its updates `working`; when their lease runs out the next claim takes
+// them again (counted, so an update that kills its worker every time ends parked too). `recover`
+// ends at once the leases of holders on this host that no longer run. The poller wakes the worker
+// when it stores updates; a slow idle poll finds what other processes stored or retries that
+// became due. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
+// update and recording its outcome is worker_handle.ts.
+
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Db } from "../db/db.ts";
+import type { Logger } from "../log.ts";
+import { sleep } from "../sleep.ts";
+import {
+  addToInbox,
+  type Claimed,
+  claimUpdates,
+  expireLeases,
+  releaseUpdates,
+  renewLeases,
+  workersHolding,
+} from "../inbox/inbox.ts";
+import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
+import { type BotContext, chatKey } from "./context.ts";
+import { createAlarm } from "./alarm.ts";
+import { contextOf, createHandler, logQuietly } from "./worker_handle.ts";
+
+export interface WorkerOptions {
+  db: Db;
+  bot: Bot<BotContext>;
+  log: Logger;
+  /** Stored with every update it takes ("host:pid:random" by default). */
+  id?: string;
+  /** Chats handled at once (default 50). */
+  concurrency?: number;
+  /** How long a taken update stays this worker's without a heartbeat (default 30 s). */
+  leaseMs?: number;
+  /** How often the leases are renewed (default a third of the lease). */
+  heartbeatMs?: number;
+  /** How often an idle worker looks for due updates nobody woke it for (default 5 s). */
+  idlePollMs?: number;
+  /** Failures of ours before an update is parked (default 3). */
+  maxAttempts?: number;
+  /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface Worker {
+  readonly id: string;
+  /** Updates being handled now. */
+  readonly size: number;
+  /** Stores updates (a redelivered one is ignored) and wakes the worker; returns how many new. */
+  enqueue(updates: readonly Update[]): Promise<number>;
+  /** Ends the leases of dead holders on this host (a previous process): due at once. */
+  recover(): Promise<number>;
+  /** Handles updates in the background until `stop`. */
+  start(): void;
+  /**
+   * Takes no more updates and waits up to `drainMs` for those in hand; what is left is put back
+   * for the next start. True if everything in hand finished.
+   */
+  stop(drainMs: number): Promise<boolean>;
+  /** Handles until nothing is due and nothing is running (tests; no timers remain). */
+  drain(): Promise<void>;
+}
+
+export function createWorker(o: WorkerOptions): Worker {
+  const { db, bot, log } = o;
+  const id = o.id ?? newWorkerId();
+  const concurrency = o.concurrency ?? 50;
+  const leaseMs = o.leaseMs ?? 30_000;
+  const heartbeatMs = o.heartbeatMs ?? leaseMs / 3;
+  const idlePollMs = o.idlePollMs ?? 5_000;
+  const maxAttempts = o.maxAttempts ?? 3;
+  const retryBaseMs = o.retryBaseMs ?? 2_000;
+  const retryMaxMs = o.retryMaxMs ?? 60_000;
+  const backoff = (n: number) => Math.min(retryBaseMs * 2 ** Math.max(0, n - 1), retryMaxMs);
+
+  const running = new Map<number, Promise<void>>();
+  const stopping = new AbortController();
+  let loop: Promise<void> | undefined;
+  let draining: Promise<void> | undefined;
+  const alarm = createAlarm();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Consecutive failures of one kind, for backoff and for logging only the 1st, 2nd, 4th … */
+  const streak = { claim: 0, heartbeat: 0 };
+  const quietly = (kind: keyof typeof streak, msg: string, fields: Record<string, unknown>) =>
+    logQuietly(log, ++streak[kind], msg, fields);
+
+  const wake = () => alarm.wake();
+  const nap = (ms: number) => stopping.signal.aborted ? Promise.resolve() : alarm.nap(ms);
+
+  const beat = async () => {
+    try {
+      const held = await renewLeases(db, id, leaseMs);
+      streak.heartbeat = 0;
+      if (held < running.size) {
+        log.warn("Lost the lease of an update in hand; another worker may handle it again", {
+          held,
+          running: running.size,
+        });
+      }
+    } catch (err) {
+      quietly("heartbeat", "Cannot renew the leases of updates in hand", { err });
+    }
+  };
+
+  const handle = createHandler({
+    db,
+    bot,
+    log,
+    workerId: id,
+    maxAttempts,
+    backoff,
+    signal: stopping.signal,
+    retryAt: (time) => alarm.at(time),
+  });
+
+  const launch = (row: Claimed) => {
+    const task = handle(row)
+      .catch((err) =>
+        log.error("The inbox worker failed on an update", { update_id: row.updateId, err })
+      )
+      .finally(() => {
+        running.delete(row.updateId);
+        if (running.size === 0 && heartbeat !== undefined) {
+          clearInterval(heartbeat);
+          heartbeat = undefined;
+        }
+        wake();
+      });
+    running.set(row.updateId, task);
+    heartbeat ??= setInterval(beat, heartbeatMs);
+  };
+
+  /** One round: takes what is due into the free slots; true if it filled them all. */
+  const round = async (): Promise<boolean> => {
+    const free = concurrency - running.size;
+    if (free <= 0) return false;
+    let claimed: Claimed[];
+    try {
+      claimed = await claimUpdates(db, id, free, leaseMs);
+      streak.claim = 0;
+    } catch (err) {
+      const n = quietly("claim", "Cannot take updates from the inbox", { err });
+      await sleep(backoff(n), stopping.signal).catch(() => {});
+      return false;
+    }
+    for (const row of claimed) launch(row);
+    return claimed.length === free;
+  };
+
+  const run = async () => {
+    while (!stopping.signal.aborted) {
+      alarm.reset();
+      if (await round()) continue;
+      await nap(idlePollMs);
+    }
+  };
+
+  const untilIdle = async () => {
+    for (let dueButBlocked = false;;) {
+      alarm.reset();
+      if (await round()) continue;
+      if (running.size > 0) {
+        dueButBlocked = false;
+        await nap(Infinity);
+        continue;
+      }
+      const [next] = await db.query<{ ms: number | null }>(
+        `SELECT (extract(epoch FROM min(not_before) - now()) * 1000)::float8 AS ms
+         FROM inbox WHERE status = 'pending'`,
+      );
+      const ms = next?.ms ?? null;
+      if (alarm.woken) continue;
+      if (ms === null || (ms <= 0 && dueButBlocked)) {
+        // Nothing pending, or what is pending waits behind an update another worker holds.
+        draining = undefined;
+        return;
+      }
+      // Due already (it became due since the claim): one more round tells.
+      dueButBlocked = ms <= 0;
+      if (ms > 0) await nap(ms);
+    }
+  };
+
+  return {
+    id,
+    get size() {
+      return running.size;
+    },
+    async enqueue(updates) {
+      const added = await addToInbox(
+        db,
+        updates.map((u) => ({
+          updateId: u.update_id,
+          chatKey: chatKey(contextOf(bot, u)) ?? `update:${u.update_id}`,
+          payload: u,
+        })),
+      );
+      if (added < updates.length) {
+        log.info(`Skipped ${updates.length - added} redelivered update(s)`);
+      }
+      if (added > 0) wake();
+      return added;
+    },
+    async recover() {
+      const dead = deadWorkers(await workersHolding(db), id);
+      const n = await expireLeases(db, dead);
+      if (n > 0) log.warn(`${n} update(s) left unfinished by a stopped process are handled again`);
+      return n;
+    },
+    start() {
+      loop ??= run();
+    },
+    async stop(drainMs) {
+      stopping.abort();
+      wake();
+      await loop;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<false>((r) => timer = setTimeout(() => r(false), drainMs));
+      const all = Promise.allSettled([...running.values()]).then(() => true);
+      const drained = await Promise.race([all, late]);
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+      if (!drained) {
+        await releaseUpdates(db, id).catch((err) =>
+          log.warn("Cannot put back the updates in hand; their lease decides", { err })
+        );
+      }
+      return drained;
+    },
+    drain() {
+      wake();
+      return draining ??= untilIdle().catch((err) => {
+        draining = undefined;
+        throw err;
+      });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// One update the inbox worker took (worker.ts): handed to bot.handleUpdate, and its outcome
+// recorded under the worker's lease — done; postponed, uncounted, while a service is down
+// (serviceDown); retried after a backoff for any other error; parked at the `maxAttempts`-th
+// failure, with one call of bot.errorHandler (one ERROR line, one apology) once it is parked.
+
+import { type Bot, BotError, Context } from "grammy";
+import type { Update } from "grammy/types";
+import type { Db } from "../db/db.ts";
+import { describeError, type Logger } from "../log.ts";
+import { sleep } from "../sleep.ts";
+import { type Claimed, finishUpdate, type Outcome } from "../inbox/inbox.ts";
+import type { BotContext } from "./context.ts";
+import { serviceDown } from "./bot.ts";
+
+/** An update given up after too many failures: says how many in the log line. */
+export class UpdateParked extends Error {
+  override name = "UpdateParked";
+  constructor(attempts: number, cause: unknown) {
+    super(`parked after ${attempts} failed attempt(s)`, { cause });
+  }
+}
+
+export interface HandlerDeps {
+  db: Db;
+  bot: Bot<BotContext>;
+  log: Logger;
+  workerId: string;
+  maxAttempts: number;
+  /** The wait before the n-th retry. */
+  backoff: (n: number) => number;
+  /** The worker is stopping: recording an outcome is not retried for long. */
+  signal: AbortSignal;
+  /** A retry is due at `time` (ms since the epoch). */
+  retryAt: (time: number) => void;
+}
+
+/** Logs the 1st, 2nd, 4th, 8th … failure in a row of one kind: enough to see, never a flood. */
+export function logQuietly(log: Logger, n: number, msg: string, fields: Record<string, unknown>) {
+  if ((n & (n - 1)) === 0) log.warn(`${msg} (${n}× in a row)`, fields);
+  return n;
+}
+
+/** A grammY context for an update outside the middleware (its chat key, an apology). */
+export function contextOf(bot: Bot<BotContext>, update: Update): BotContext {
+  return new Context(update, bot.api, bot.isInited() ? bot.botInfo : undefined!) as BotContext;
+}
+
+export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
+  const { db, bot, log, workerId: id, maxAttempts, backoff } = d;
+  /** Postponements in a row while services are down (all updates share them). */
+  let down = 0;
+  const contextFor = (update: Update) => contextOf(bot, update);
+
+  /** Stores the outcome, retrying while the database is unavailable (the lease is kept). */
+  const settle = async (row: Claimed, outcome: Outcome) => {
+    for (let n = 1;; n++) {
+      try {
+        const held = await finishUpdate(db, id, row.updateId, outcome);
+        if (!held) {
+          log.warn("An update's lease ran out before it was finished", {
+            update_id: row.updateId,
+          });
+        }
+        return held;
+      } catch (err) {
+        if (d.signal.aborted && n >= 3) {
+          log.warn("Cannot record an update's outcome; it is handled again after the restart", {
+            update_id: row.updateId,
+            err,
+          });
+          return false;
+        }
+        log.warn("Cannot record an update's outcome; retrying", { update_id: row.updateId, err });
+        await sleep(Math.min(500 * 2 ** n, 30_000), d.signal).catch(() => {});
+      }
+    }
+  };
+
+  return async (row: Claimed) => {
+    const update = row.payload as Update;
+    const fields = { update_id: row.updateId };
+    if (row.attempts >= maxAttempts) {
+      // Its workers kept dying while handling it: it is not run again.
+      const cause = new Error(`its worker stopped ${row.attempts} time(s) while handling it`);
+      const parked = {
+        status: "parked",
+        error: describeError(cause),
+        countAttempt: false,
+      } as const;
+      if (await settle(row, parked)) {
+        await bot.errorHandler(
+          new BotError(new UpdateParked(row.attempts, cause), contextFor(update)),
+        );
+      }
+      return;
+    }
+    let outcome: Outcome;
+    let failure: BotError<BotContext> | undefined;
+    try {
+      await bot.handleUpdate(update);
+      outcome = { status: "done" };
+      down = 0;
+    } catch (err) {
+      const cause = err instanceof BotError ? err.error : err;
+      const error = describeError(cause);
+      if (serviceDown(cause)) {
+        const n = logQuietly(log, ++down, "Update postponed: a service is unavailable", {
+          ...fields,
+          err: cause,
+        });
+        outcome = { status: "retry", delayMs: backoff(n), error, countAttempt: false };
+      } else if (row.attempts + 1 >= maxAttempts) {
+        outcome = { status: "parked", error, countAttempt: true };
+        const parked = new UpdateParked(row.attempts + 1, cause);
+        failure = new BotError(parked, err instanceof BotError ? err.ctx : contextFor(update));
+      } else {
+        const delayMs = backoff(row.attempts + 1);
+        log.warn("Update failed; it is tried again", {
+          ...fields,
+          attempt: row.attempts + 1,
+          retry_in_ms: delayMs,
+          err: cause,
+        });
+        outcome = { status: "retry", delayMs, error, countAttempt: true };
+      }
+    }
+    if (outcome.status === "retry") d.retryAt(Date.now() + outcome.delayMs);
+    // Parked first, then the apology: a crash in between costs the apology, never repeats it.
+    if (await settle(row, outcome) && failure) await bot.errorHandler(failure);
+  };
+}

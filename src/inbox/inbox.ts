@@ -1,0 +1,193 @@
+// The durable inbox's SQL (table `inbox`, migrations/0010_inbox.sql): updates are added before
+// Telegram is told they arrived, claimed by workers — the oldest open update of each chat whose
+// earlier updates are all finished, `FOR UPDATE SKIP LOCKED`, under a lease a heartbeat renews —
+// and finished as done (payload and chat cleared), retried later, or parked. A worker that died
+// leaves rows whose lease runs out; the next claim takes them up again. Plain SQL on both
+// backends (PGlite runs one statement at a time, so there the locking is simply uncontended).
+
+import type { Queryable } from "../db/db.ts";
+
+/** An update as the inbox stores it: its id, its chat's key, the update itself. */
+export interface InboxItem {
+  updateId: number;
+  chatKey: string;
+  payload: unknown;
+}
+
+/** A claimed update: `attempts` counts earlier failures of ours (a died worker included). */
+export interface Claimed extends InboxItem {
+  attempts: number;
+}
+
+/** Adds updates, ignoring any already there (a redelivery); returns how many were new. */
+export async function addToInbox(db: Queryable, items: readonly InboxItem[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const rows = await db.query(
+    `INSERT INTO inbox (update_id, chat_key, payload)
+     SELECT update_id, chat_key, payload
+     FROM jsonb_to_recordset($1::jsonb) AS x(update_id bigint, chat_key text, payload jsonb)
+     ORDER BY update_id
+     ON CONFLICT (update_id) DO NOTHING
+     RETURNING update_id`,
+    [items.map((i) => ({ update_id: i.updateId, chat_key: i.chatKey, payload: i.payload }))],
+    { idempotent: true },
+  );
+  return rows.length;
+}
+
+/**
+ * Takes up to `limit` updates for `worker`: per chat the oldest open one, when no earlier update
+ * of that chat is still open, and only when it is due (a pending one past its backoff, or a
+ * working one whose lease ran out — its worker died, which counts as an attempt).
+ */
+export async function claimUpdates(
+  db: Queryable,
+  worker: string,
+  limit: number,
+  leaseMs: number,
+): Promise<Claimed[]> {
+  const rows = await db.query<
+    { update_id: number; chat_key: string; payload: unknown; attempts: number }
+  >(
+    `WITH next AS (
+       SELECT i.update_id FROM inbox i
+       WHERE i.status IN ('pending', 'working')
+         AND CASE WHEN i.status = 'pending' THEN i.not_before <= now()
+                  ELSE i.lease_until < now() END
+         AND NOT EXISTS (
+           SELECT 1 FROM inbox e
+           WHERE e.chat_key = i.chat_key AND e.update_id < i.update_id
+             AND e.status IN ('pending', 'working'))
+       ORDER BY i.update_id
+       LIMIT $2
+       FOR UPDATE OF i SKIP LOCKED
+     )
+     UPDATE inbox t SET status = 'working', worker = $1,
+       lease_until = now() + make_interval(secs => $3),
+       attempts = t.attempts + CASE WHEN t.status = 'working' THEN 1 ELSE 0 END,
+       last_error = CASE WHEN t.status = 'working' THEN $4 ELSE t.last_error END
+     FROM next WHERE t.update_id = next.update_id
+     RETURNING t.update_id, t.chat_key, t.payload, t.attempts`,
+    [worker, limit, leaseMs / 1000, LEASE_LOST],
+  );
+  return rows
+    .map((r) => ({
+      updateId: Number(r.update_id),
+      chatKey: r.chat_key,
+      payload: r.payload,
+      attempts: r.attempts,
+    }))
+    .sort((a, b) => a.updateId - b.updateId);
+}
+
+const LEASE_LOST = "its worker stopped before finishing it";
+
+/** Extends the lease of every update `worker` holds; returns how many it still holds. */
+export async function renewLeases(db: Queryable, worker: string, leaseMs: number) {
+  const rows = await db.query(
+    `UPDATE inbox SET lease_until = now() + make_interval(secs => $2)
+     WHERE worker = $1 AND status = 'working' RETURNING update_id`,
+    [worker, leaseMs / 1000],
+    { idempotent: true },
+  );
+  return rows.length;
+}
+
+/** How a claimed update ended. */
+export type Outcome =
+  | { status: "done" }
+  | { status: "retry"; delayMs: number; error: string; countAttempt: boolean }
+  | { status: "parked"; error: string; countAttempt: boolean };
+
+/**
+ * Records the outcome of an update `worker` holds; false when it no longer holds it (its lease
+ * ran out and another worker took it).
+ */
+export async function finishUpdate(
+  db: Queryable,
+  worker: string,
+  updateId: number,
+  outcome: Outcome,
+): Promise<boolean> {
+  const own = "WHERE update_id = $1 AND worker = $2 AND status = 'working' RETURNING update_id";
+  let rows;
+  if (outcome.status === "done") {
+    rows = await db.query(
+      `UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL, payload = NULL,
+         chat_key = NULL, last_error = NULL ${own}`,
+      [updateId, worker],
+      { idempotent: true },
+    );
+  } else if (outcome.status === "retry") {
+    rows = await db.query(
+      `UPDATE inbox SET status = 'pending', lease_until = NULL, last_error = $3,
+         not_before = now() + make_interval(secs => $4),
+         attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END ${own}`,
+      [updateId, worker, clip(outcome.error), outcome.delayMs / 1000, outcome.countAttempt],
+      { idempotent: true },
+    );
+  } else {
+    rows = await db.query(
+      `UPDATE inbox SET status = 'parked', done_at = now(), lease_until = NULL, last_error = $3,
+         attempts = attempts + CASE WHEN $4 THEN 1 ELSE 0 END ${own}`,
+      [updateId, worker, clip(outcome.error), outcome.countAttempt],
+      { idempotent: true },
+    );
+  }
+  return rows.length > 0;
+}
+
+/** Puts back what `worker` still holds, uncounted (a clean stop that ran out of time). */
+export async function releaseUpdates(db: Queryable, worker: string): Promise<number> {
+  const rows = await db.query(
+    `UPDATE inbox SET status = 'pending', lease_until = NULL, worker = NULL
+     WHERE worker = $1 AND status = 'working' RETURNING update_id`,
+    [worker],
+    { idempotent: true },
+  );
+  return rows.length;
+}
+
+/** The workers that hold updates now. */
+export async function workersHolding(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ worker: string }>(
+    "SELECT DISTINCT worker FROM inbox WHERE status = 'working' AND worker IS NOT NULL",
+  );
+  return rows.map((r) => r.worker);
+}
+
+/** Ends the leases of workers known to be dead, so their updates are due at once. */
+export async function expireLeases(db: Queryable, workers: readonly string[]): Promise<number> {
+  if (workers.length === 0) return 0;
+  const rows = await db.query(
+    `UPDATE inbox SET lease_until = now() - interval '1 second'
+     WHERE status = 'working' AND worker IN (SELECT jsonb_array_elements_text($1::jsonb))
+     RETURNING update_id`,
+    [workers],
+    { idempotent: true },
+  );
+  return rows.length;
+}
+
+/** Forgets handled and parked updates older than `days` (Telegram redelivers nothing that old). */
+export async function pruneInbox(db: Queryable, days = 2): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM inbox WHERE status IN ('done', 'parked')
+       AND done_at < now() - make_interval(days => $1) RETURNING 1`,
+    [days],
+    { idempotent: true },
+  );
+  return rows.length;
+}
+
+/** Open and parked updates, for tests and operators. */
+export async function inboxCounts(db: Queryable): Promise<Record<string, number>> {
+  const rows = await db.query<{ status: string; n: number }>(
+    "SELECT status, count(*)::int AS n FROM inbox GROUP BY status",
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+function clip(error: string): string {
+  return error.length > 300 ? `${error.slice(0, 299)}…` : error;
+}
