@@ -4,22 +4,26 @@
 //
 //   1. updateLogger     — child logger per update, one log line per update, in-flight tracking
 //   2. recordUpdates    — only with `bot --record FILE`
-//   3. privateOnly      — groups, channels and edited messages are ignored
-//   4. rateLimit        — at most 15 updates per user in 10 s; a polite notice once
-//   5. dedupeUpdates    — a redelivered update_id is skipped
-//   6. sequentialize    — updates of one chat run one after another (same key as the state)
-//   7. session          — per-chat dialog state in aiogram_states
-//   8. answer leftovers — every callback query is answered, whatever happens below
-//   9. block tracking   — my_chat_member: the user blocked or unblocked the bot
-//  10. loadUser         — the user's record (created on first contact) and the day's activity
-//  11. before consent   — a crisis typed before consent or during onboarding gets help (offline
+//   3. privateOnly      — groups, channels and edited messages are ignored (a button pressed
+//                         there is answered)
+//   4. cleanInput       — text that is not a string is dropped (the message counts as media),
+//                         control characters are stripped from text, captions and names
+//   5. rateLimit        — at most 15 updates per user in 10 s; a polite notice once
+//   6. dedupeUpdates    — a redelivered update_id is skipped
+//   7. sequentialize    — updates of one chat run one after another (same key as the state)
+//   8. session          — per-chat dialog state in aiogram_states
+//   9. answer leftovers — every callback query is answered, whatever happens below
+//  10. block tracking   — my_chat_member: the user blocked or unblocked the bot
+//  11. loadUser         — the user's record (created on first contact) and the day's activity
+//  12. before consent   — a crisis typed before consent or during onboarding gets help (offline
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
 //                         /helplines; /export_my_data and /delete_me (rights that need no consent)
-//  12. requireConsent   — nothing else works until the user has agreed
-//  13. features         — the crisis card's buttons, the safety plan, menu, profile,
+//  13. requireConsent   — nothing else works until the user has agreed
+//  14. features         — the crisis card's buttons, the safety plan, menu, profile,
 //                         psychological profile, style settings, chats, quizzes, subscription,
 //                         admin (/grant, /revoke, /admin)
-//  14. fallback         — stale buttons, unknown commands and text, media
+//  15. fallback         — stale buttons (and callback data with an impossible id), unknown
+//                         commands and text, media
 //
 // Errors end in bot.catch: logged with the update id, and the user gets a short apology.
 
@@ -31,6 +35,7 @@ import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
 import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
 import { dedupeUpdates } from "./dedupe.ts";
+import { cleanInput } from "./input.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { type InFlight, updateLogger } from "./update_log.ts";
@@ -88,6 +93,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; inFlight: InFl
   bot.use(middleware);
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
+  bot.use(cleanInput);
   bot.use(rateLimit<BotContext>(deps.rateLimit));
   bot.use(dedupeUpdates(deps.db));
   bot.use(sequentialize(chatKey));
