@@ -16,13 +16,17 @@ import { getStyle } from "../style/settings.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
 import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./nav.ts";
+import { ID, pattern } from "./callback_ids.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
 import { loadProfile } from "../patterns/store.ts";
 import { cleanName } from "../users/users.ts";
 
 export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
   "Ваше сообщение сохранено — нажмите «Повторить» чуть позже.";
-export const RETRY = (id: number) => `chat:retry:${id}`;
+/** «Повторить» after a failed answer. */
+export const RETRY = Object.assign((id: number) => `chat:retry:${id}`, {
+  match: pattern`chat:retry:${ID}`,
+});
 const BRIEF_PARAGRAPHS = 2;
 
 /** What answering uses. */

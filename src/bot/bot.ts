@@ -8,22 +8,26 @@
 //
 //   1. updateLogger     — child logger per update, one log line per update
 //   2. recordUpdates    — only with `bot --record FILE`
-//   3. privateOnly      — groups, channels and edited messages are ignored
-//   4. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
+//   3. privateOnly      — groups, channels and edited messages are ignored (a button pressed
+//                         there is answered)
+//   4. cleanInput       — text that is not a string is dropped (the message counts as media),
+//                         control characters are stripped from text, captions and names
+//   5. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
 //                         dropped) and 15 messages of words (more wait for the next window)
-//   5. answerCallbacks  — every callback query is answered, whatever happens below, and within
+//   6. answerCallbacks  — every callback query is answered, whatever happens below, and within
 //                         5 s even when handling takes longer (callbacks.ts)
-//   6. session          — per-chat dialog state in aiogram_states
-//   7. block tracking   — my_chat_member: the user blocked or unblocked the bot
-//   8. loadUser         — the user's record (created on first contact) and the day's activity
-//   9. before consent   — a crisis typed before consent or during onboarding gets help (offline
+//   7. session          — per-chat dialog state in aiogram_states
+//   8. block tracking   — my_chat_member: the user blocked or unblocked the bot
+//   9. loadUser         — the user's record (created on first contact) and the day's activity
+//  10. before consent   — a crisis typed before consent or during onboarding gets help (offline
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
 //                         /helplines; /export_my_data and /delete_me (rights that need no consent)
-//  10. requireConsent   — nothing else works until the user has agreed
-//  11. features         — the crisis card's buttons, the safety plan, menu, profile,
+//  11. requireConsent   — nothing else works until the user has agreed
+//  12. features         — the crisis card's buttons, the safety plan, menu, profile,
 //                         psychological profile, style settings, chats, quizzes, subscription,
 //                         admin (/grant, /revoke, /admin)
-//  12. fallback         — stale buttons, unknown commands and text, media
+//  13. fallback         — stale buttons (and callback data with an impossible id), unknown
+//                         commands and text, media
 //
 // An update that fails because a service is down (serviceDown) is tried again later by the
 // worker; one that fails by our own fault is tried again a few times and then parked, and only
@@ -38,6 +42,7 @@ import { isTransient } from "../db/transient.ts";
 import type { Logger } from "../log.ts";
 import { type BotContext, type BotServices, chatKey, type SessionData } from "./context.ts";
 import { LlmUnavailableError } from "../llm/llm.ts";
+import { cleanInput } from "./input.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { updateLogger } from "./update_log.ts";
@@ -99,6 +104,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(updateLogger(deps.log, deps.metrics));
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
+  bot.use(cleanInput);
   bot.use(rateLimit<BotContext>(deps.rateLimit));
   bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
   bot.use(session<SessionData, BotContext>({

@@ -11,6 +11,7 @@
 
 import { InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "./context.ts";
+import { ID, pattern } from "./callback_ids.ts";
 import { enterCrisis, isGentle, recordEvent } from "../safety/store.ts";
 import type { Place } from "../safety/tier.ts";
 import type { Verdict } from "../safety/gate.ts";
@@ -41,7 +42,7 @@ export const SAFETY = {
   sos: "safety:sos",
   falseAlarm: (target: number | "quiz") => `safety:fa:${target}`,
   /** Parsers of the data built above. */
-  match: { falseAlarm: /^safety:fa:(\d+|quiz)$/ },
+  match: { falseAlarm: pattern`safety:fa:(?:${ID}|(quiz))` },
 } as const;
 
 export const BUTTON_GONE = "Эта кнопка уже не действует";

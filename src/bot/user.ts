@@ -11,9 +11,18 @@ import { flagsFor } from "../flags.ts";
 
 type UserDeps = Clocked & Pick<BotServices, "flags">;
 
-/** Groups, channels, edited messages and inline queries are not conversations with us. */
+/**
+ * Groups, channels, edited messages and inline queries are not conversations with us. A button
+ * pressed outside a private chat (or on an inline message) is answered, so it does not spin;
+ * if Telegram refuses (a redelivered update, answered already), there is nothing left to do.
+ */
 export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (ctx.editedMessage || ctx.chat?.type !== "private" || !ctx.from || ctx.from.is_bot) return;
+  if (ctx.editedMessage || ctx.chat?.type !== "private" || !ctx.from || ctx.from.is_bot) {
+    if (!ctx.callbackQuery) return;
+    return void await ctx.answerCallbackQuery().catch((err) =>
+      ctx.log.debug("Cannot answer an ignored button", { err })
+    );
+  }
   await next();
 };
 

@@ -6,11 +6,12 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
-import { answer, type AnswerDeps } from "../answer.ts";
+import { answer, type AnswerDeps, RETRY } from "../answer.ts";
+import { idFrom } from "../callback_ids.ts";
 import { type Assistant } from "../../llm/prompts.ts";
 import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
-import { freeLeftText, isSubscribed, limitScreen } from "../screens/subscription.ts";
+import { freeLeftText, HELD, isSubscribed, limitScreen } from "../screens/subscription.ts";
 import { careFollowUp, guardMessage, retriage, type TriageDeps } from "../triage.ts";
 
 /** What the chats use. */
@@ -90,12 +91,11 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
 
   // «Повторить» after a failure, and — after paying — the message held at the free limit (it
   // was not counted then, so it is now). Each button works once.
-  for (
-    const [data, from] of [[/^chat:retry:(\d+)$/, "failed"], [/^chat:held:(\d+)$/, "held"]] as const
-  ) {
-    c.callbackQuery(data, async (ctx) => {
+  for (const [data, from] of [[RETRY.match, "failed"], [HELD.match, "held"]] as const) {
+    c.callbackQuery(data, async (ctx, stale) => {
       const { db, now } = d;
-      const id = Number(ctx.match[1]);
+      const id = idFrom(ctx.match[1]);
+      if (id === undefined) return await stale();
       const claimed = await claimMessage(db, id, ctx.user.id, from);
       if (!claimed) return await ack(ctx, ALREADY_HANDLED);
       await ack(ctx);

@@ -14,6 +14,7 @@ import { OB } from "../screens/onboarding.ts";
 import { texts } from "../screens/onboarding_texts.ts";
 import { APOLOGY } from "../bot.ts";
 import { QUIZ } from "../screens/quiz.ts";
+import { PLAN } from "../screens/crisis.ts";
 
 Deno.test("fallback: an unknown /command while onboarding asks for a name gets the unknown-command answer, and the name typed next is still taken", async () => {
   await using t = await startTestBot();
@@ -65,6 +66,35 @@ Deno.test("fallback: callback data that only resembles a real button is stale an
   );
   assert.deepEqual(t.api.of("sendMessage").map((p) => p.text), forged.map(() => menuScreen().text));
   assert.equal(t.api.of("editMessageText").length, 0);
+});
+
+Deno.test("fallback: a button with an id no row can have is stale, and the database never sees it", async () => {
+  await using t = await startTestBot();
+  const u = new Updates();
+  await onboard(t, u);
+  await t.send(u.callback(ALICE, PLAN.start, 101)); // a flow whose screen the stale answer shows
+  t.api.clear();
+  const ids = ["99999999999999999999", "9223372036854775807", "1234567890123456", "-1", "1.5", ""];
+  const forged = ids.flatMap((id) => [
+    `chat:retry:${id}`,
+    `chat:held:${id}`,
+    `pay:plan:${id}`,
+    `pay:check:${id}`,
+    `pay:cancel:${id}`,
+    `safety:fa:${id}`,
+    `quiz:a:${id}:0:1`,
+    `quiz:a:1:${id}:1`,
+    `plan:step:${id}`,
+    `plan:skip:${id}`,
+  ]);
+  for (const data of forged) await t.send(u.callback(ALICE, data, 101));
+  assert.deepEqual(
+    t.api.of("answerCallbackQuery").map((p) => p.text),
+    forged.map(() => STALE_BUTTON),
+  );
+  assert.equal(new Set(t.api.texts()).size, 1, "the plan's step, shown again each time");
+  assert.ok(!t.api.texts().includes(APOLOGY));
+  assert.deepEqual(t.log.lines.filter((l) => l.startsWith("ERROR")), []);
 });
 
 Deno.test("fallback: an unknown /command in a chat never reaches the model, and the chat goes on after it", async () => {

@@ -8,6 +8,7 @@ import { Composer } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { endFlow, MENU, showMenu, STALE_BUTTON } from "../nav.ts";
+import { idFrom } from "../callback_ids.ts";
 import {
   bankOf,
   listScreen,
@@ -175,11 +176,13 @@ export function quizFeature(d: QuizDeps): Composer<BotContext> {
     await ack(ctx, "Квиз на паузе — продолжить можно в разделе «Квизы»");
     await showMenu(ctx, d);
   });
-  c.callbackQuery(QUIZ.match.answer, async (ctx) => {
-    const [, id, position, value] = ctx.match;
-    const s = await getSession(d.db, Number(id), ctx.user.id);
+  c.callbackQuery(QUIZ.match.answer, async (ctx, next) => {
+    const [, digits, at, value] = ctx.match;
+    const id = idFrom(digits), position = idFrom(at);
+    if (id === undefined || position === undefined) return await next();
+    const s = await getSession(d.db, id, ctx.user.id);
     if (!s || s.status !== "active") return await stale(ctx, d, QUIZ_FINISHED);
-    if (s.answers.length !== Number(position)) return await stale(ctx, d, ALREADY_ANSWERED);
+    if (s.answers.length !== position) return await stale(ctx, d, ALREADY_ANSWERED);
     const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers)!;
     const answer: Answer | undefined = value === "skip" && q.type === "open"
       ? { question: q.id, skipped: true }

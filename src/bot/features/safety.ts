@@ -6,6 +6,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { ack } from "../ui.ts";
 import { endFlow } from "../nav.ts";
+import { idFrom } from "../callback_ids.ts";
 import { answer, type AnswerDeps } from "../answer.ts";
 import { BUTTON_GONE, careFollowUp, checkInKeyboard, SAFETY, type TriageDeps } from "../triage.ts";
 import { betterText, FALSE_ALARM, FALSE_ALARM_QUIZ, stillHardText } from "../screens/crisis.ts";
@@ -36,17 +37,18 @@ export function safetyFeature(d: SafetyDeps): Composer<BotContext> {
     await ctx.reply(betterText(d.helplines), { parse_mode: "HTML" });
   });
   // «Я не это имел(а) в виду»: out of crisis mode, and the message is answered carefully.
-  c.callbackQuery(SAFETY.match.falseAlarm, async (ctx) => {
+  c.callbackQuery(SAFETY.match.falseAlarm, async (ctx, stale) => {
     const { db, now } = d;
-    const target = ctx.match[1]!;
-    const place: Place = target === "quiz" ? "quiz" : ctx.session.assistant ?? "helper";
+    const [, digits, quiz] = ctx.match;
+    const id = idFrom(digits);
+    if (!quiz && id === undefined) return await stale();
+    const place: Place = quiz ? "quiz" : ctx.session.assistant ?? "helper";
     if (!await leaveCrisis(db, ctx.user.id, place, now(), "false_alarm")) {
       return await ack(ctx, BUTTON_GONE);
     }
     await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => {}); // the button has done its job
-    if (target === "quiz") return void await ctx.reply(FALSE_ALARM_QUIZ);
-    const id = Number(target);
+    if (id === undefined) return void await ctx.reply(FALSE_ALARM_QUIZ);
     const claimed = await claimMessage(db, id, ctx.user.id, "crisis");
     if (!claimed) return;
     await ctx.reply(FALSE_ALARM);

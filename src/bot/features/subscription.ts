@@ -7,6 +7,7 @@ import { Composer } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { endFlow, MENU, PROFILE, showMenu } from "../nav.ts";
+import { idFrom } from "../callback_ids.ts";
 import {
   CANCELED_SCREEN,
   PAY,
@@ -56,11 +57,14 @@ export function subscriptionFeature(d: SubscriptionDeps): Composer<BotContext> {
     });
   }
 
-  c.callbackQuery(/^pay:plan:(\d+)$/, async (ctx) => {
+  // An impossible id falls through to the fallback, as a stale button does.
+  c.callbackQuery(PAY.match.plan, async (ctx, stale) => {
     const { payments, now } = d;
+    const months = idFrom(ctx.match[1]);
+    if (months === undefined) return await stale();
     const started = await payments.start(
       ctx.user.id,
-      Number(ctx.match[1]),
+      months,
       now(),
       `https://t.me/${ctx.me.username}`,
     );
@@ -72,9 +76,11 @@ export function subscriptionFeature(d: SubscriptionDeps): Composer<BotContext> {
     await showSubscription(ctx, d, "menu");
   });
 
-  c.callbackQuery(/^pay:check:(\d+)$/, async (ctx) => {
+  c.callbackQuery(PAY.match.check, async (ctx, stale) => {
     const { payments, now, db } = d;
-    const r = await payments.check(ctx.user.id, Number(ctx.match[1]), now());
+    const id = idFrom(ctx.match[1]);
+    if (id === undefined) return await stale();
+    const r = await payments.check(ctx.user.id, id, now());
     switch (r.kind) {
       case "succeeded":
         await ack(ctx);
@@ -107,8 +113,10 @@ export function subscriptionFeature(d: SubscriptionDeps): Composer<BotContext> {
     }
   });
 
-  c.callbackQuery(/^pay:cancel:(\d+)$/, async (ctx) => {
-    const done = await d.payments.cancel(ctx.user.id, Number(ctx.match[1]));
+  c.callbackQuery(PAY.match.cancel, async (ctx, stale) => {
+    const id = idFrom(ctx.match[1]);
+    if (id === undefined) return await stale();
+    const done = await d.payments.cancel(ctx.user.id, id);
     await ack(ctx, done ? TOASTS.abandoned : TOASTS.closed);
     await showMenu(ctx, d);
   });

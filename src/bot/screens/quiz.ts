@@ -5,6 +5,7 @@ import { InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { escapeHtml, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
+import { ID, pattern } from "../callback_ids.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import type { Question, QuizBank } from "../../quiz/content.ts";
 import { activeSession, type QuizSession } from "../../quiz/sessions.ts";
@@ -20,7 +21,7 @@ export const QUIZ = {
   /** Parsers of the data built above. */
   match: {
     category: /^quiz:(intro|start|resume):(\w+)$/,
-    answer: /^quiz:a:(\d+):(\d+):(\w+)$/,
+    answer: pattern`quiz:a:${ID}:${ID}:(\w+)`,
   },
 } as const;
 

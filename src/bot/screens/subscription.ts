@@ -4,6 +4,7 @@
 
 import { InlineKeyboard } from "grammy";
 import type { Screen } from "../ui.ts";
+import { ID, pattern } from "../callback_ids.ts";
 import { BACK_TO_MENU, BACK_TO_PROFILE, MENU, PROFILE } from "../nav.ts";
 import { formatDate } from "../../text/dates.ts";
 import { monthsText, type Plan, roubles } from "../../payments/plans.ts";
@@ -16,8 +17,17 @@ export const PAY = {
   cancel: (id: number) => `pay:cancel:${id}`,
   /** From the free-limit offer: the plans. */
   offer: "pay:offer",
+  /** Parsers of the data built above. */
+  match: {
+    plan: pattern`pay:plan:${ID}`,
+    check: pattern`pay:check:${ID}`,
+    cancel: pattern`pay:cancel:${ID}`,
+  },
 } as const;
-export const HELD = (id: number) => `chat:held:${id}`;
+/** «Ответить на сохранённое сообщение» after paying: the message held at the free limit. */
+export const HELD = Object.assign((id: number) => `chat:held:${id}`, {
+  match: pattern`chat:held:${ID}`,
+});
 export const PAY_BUTTON = "💳 Оплатить подписку";
 
 export function untilText(until: Date): string {
