@@ -1,7 +1,6 @@
 // The Llm interface over the official OpenAI SDK (OpenAI or a compatible server): Chat Completions
-// or Responses API, plain or streamed; failures worth waiting out become LlmUnavailableError —
-// the service's fault, logged as a warning — and so do a stream cut or ended early, an error
-// event in the middle of one and a malformed (non-JSON) answer.
+// or Responses API, plain or streamed; failures worth waiting out — a stream cut or ended early,
+// an error event in one, a malformed answer too — become LlmUnavailableError (openai_errors.ts).
 import OpenAI from "openai";
 import type { Logger } from "../log.ts";
 import {
@@ -11,6 +10,7 @@ import {
   type Llm,
   LlmUnavailableError,
 } from "./llm.ts";
+import { events, StreamBrokenError, translateError } from "./openai_errors.ts";
 
 export interface OpenAiLlmOptions {
   /** Undefined for local compatible servers that need no key: a placeholder is sent. */
@@ -106,32 +106,6 @@ function sdkLogger(log: Logger) {
   };
 }
 
-function translateError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number): unknown {
-  // Like fetch: a caller's abort rejects with the signal's reason, whatever the SDK made of it.
-  if (signal?.aborted) return signal.reason ?? err;
-  if (err instanceof OpenAI.APIUserAbortError) return err;
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    const message = `OpenAI unavailable: request timed out after ${timeoutMs} ms`;
-    return new LlmUnavailableError(message, { cause: err });
-  }
-  if (err instanceof OpenAI.APIConnectionError) {
-    return new LlmUnavailableError(`OpenAI unavailable: ${err.message}`, { cause: err });
-  }
-  // A body that is not JSON (a frame of a stream, or a whole answer): the service's fault.
-  if (err instanceof SyntaxError) {
-    return new LlmUnavailableError(`OpenAI unavailable: malformed response: ${err.message}`, {
-      cause: err,
-    });
-  }
-  // status undefined: an error event in the middle of a stream (the server gave up).
-  const s = err instanceof OpenAI.APIError ? err.status : 0;
-  if (s === undefined || s === 408 || s === 429 || s >= 500) {
-    const message = `OpenAI unavailable: ${(err as Error).message}`;
-    return new LlmUnavailableError(message, { cause: err });
-  }
-  return err;
-}
-
 // max_completion_tokens, not the deprecated max_tokens: OpenAI's reasoning models reject
 // max_tokens, and the usual compatible servers (vLLM, llama.cpp, LM Studio) accept both.
 function chatParams(req: CompletionRequest) {
@@ -162,34 +136,6 @@ const chatPlain: Call = async (client, req) => {
     finishReason: choice?.finish_reason ?? undefined,
   };
 };
-
-/** The stream broke while being read (the connection cut mid-answer): the service's fault. */
-export class StreamBrokenError extends LlmUnavailableError {
-  override name = "StreamBrokenError";
-}
-
-/**
- * The stream's events; a failure to read the next one — other than the SDK's own errors and
- * aborts, which translateError sorts out — is a broken stream. What the caller does with an event
- * (onDelta) stays outside, so a bug of ours is never taken for the service's fault.
- */
-async function* events<T>(stream: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
-  const it = stream[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<T>;
-    try {
-      next = await it.next();
-    } catch (err) {
-      if (err instanceof OpenAI.OpenAIError || err instanceof SyntaxError || signal?.aborted) {
-        throw err;
-      }
-      const message = `OpenAI unavailable: the stream broke: ${(err as Error)?.message ?? err}`;
-      throw new StreamBrokenError(message, { cause: err });
-    }
-    if (next.done) return;
-    yield next.value;
-  }
-}
 
 const chatStream: Call = async (client, req) => {
   const stream = await client.chat.completions.create(

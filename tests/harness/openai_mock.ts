@@ -6,7 +6,6 @@ import {
   embeddingsBody,
   type EndpointKind,
   estimateTokens,
-  faultFrames,
   isScriptedError,
   moderationBody,
   type ReplyContext,
@@ -15,6 +14,7 @@ import {
   type TextReply,
 } from "./openai_mock_payloads.ts";
 import { responseObject, responseStreamFrames } from "./openai_mock_responses.ts";
+import { faultFrames, sleep, sseResponse } from "./openai_mock_sse.ts";
 
 export type {
   EndpointKind,
@@ -24,12 +24,12 @@ export type {
   ScriptedModeration,
   ScriptedResponse,
   ScriptedResponses,
-  StreamFault,
   TextReply,
   ToolCallSpec,
   UsageOverride,
 } from "./openai_mock_payloads.ts";
 export { hashVector } from "./openai_mock_payloads.ts";
+export type { StreamFault } from "./openai_mock_sse.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -110,57 +110,6 @@ function errorResponse(e: Omit<ScriptedError, "kind">): Response {
     code: e.code ?? null,
   };
   return jsonResponse({ error }, e.status, headers);
-}
-
-/** Resolves true after `ms`, or false as soon as a signal aborts (timer and listeners cleared). */
-function sleep(ms: number, ...signals: AbortSignal[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const settle = (ok: boolean) => {
-      clearTimeout(timer);
-      for (const s of signals) s.removeEventListener("abort", onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => settle(false);
-    const timer = setTimeout(() => settle(true), ms);
-    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
-    if (signals.some((s) => s.aborted)) settle(false);
-  });
-}
-
-// Deno's server prints the error that breaks a response body: one line, no stack.
-const CUT = Object.assign(new Error("cut"), {
-  stack: "OpenAI mock: a stream cut on purpose (streamFault: cut)",
-});
-
-/** Server-sent events, one frame per `chunkDelayMs`; `cut` breaks the connection after them. */
-function sseResponse(
-  frames: string[],
-  chunkDelayMs: number,
-  signal: AbortSignal,
-  cut = false,
-): Response {
-  const headers = { "content-type": "text/event-stream", "cache-control": "no-cache" };
-  if (chunkDelayMs <= 0 && !cut) return new Response(frames.join(""), { headers });
-  const encoder = new TextEncoder();
-  const cancelled = new AbortController();
-  let next = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const frame = frames[next];
-      if (frame === undefined && cut) return controller.error(CUT);
-      if (
-        frame === undefined || (next > 0 && !(await sleep(chunkDelayMs, signal, cancelled.signal)))
-      ) {
-        return controller.close();
-      }
-      next++;
-      controller.enqueue(encoder.encode(frame));
-    },
-    cancel() {
-      cancelled.abort();
-    },
-  });
-  return new Response(stream, { headers });
 }
 
 async function readBody(req: Request): Promise<Record<string, unknown> | null> {

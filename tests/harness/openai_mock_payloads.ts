@@ -1,6 +1,7 @@
 // Wire payloads for the OpenAI mock in openai_mock.ts: scripted-response types plus the JSON
 // bodies and SSE frames for chat completions, embeddings and moderations.
 import type OpenAI from "openai";
+import type { StreamFault } from "./openai_mock_sse.ts";
 
 export type EndpointKind = "chat" | "responses" | "embeddings" | "moderations";
 
@@ -39,26 +40,6 @@ export interface TextReply extends Timing {
    */
   streamFault?: StreamFault;
   streamFaultAfter?: number;
-}
-
-export type StreamFault = "error" | "malformed" | "cut" | "truncated";
-
-/** What follows the frames sent before a scripted stream fault (`cut` breaks the connection). */
-export function faultFrames(fault: StreamFault): string[] {
-  switch (fault) {
-    case "error":
-      return [
-        `event: error\ndata: ${
-          JSON.stringify({
-            error: { message: "The server had an error while streaming", type: "server_error" },
-          })
-        }\n\n`,
-      ];
-    case "malformed":
-      return ['data: {"choices": [{"delta": {"content": "обры\n\n'];
-    default:
-      return [];
-  }
 }
 
 export interface ScriptedChat extends TextReply {

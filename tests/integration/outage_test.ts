@@ -7,13 +7,15 @@ import { onboard, startTestBot } from "../harness/bot.ts";
 import { freshDb, type TestDb } from "../harness/db.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { APOLOGY, OUTAGE } from "../../src/bot/bot.ts";
-import { MENU } from "../../src/bot/nav.ts";
+import { MENU, STALE_BUTTON } from "../../src/bot/nav.ts";
 import type { Queryable } from "../../src/db/db.ts";
 
 interface Outage {
   down: boolean;
   /** How long a statement waits before it fails (a server that does not answer). */
   hangMs?: number;
+  /** How long every statement waits before it runs (a slow server), down or not. */
+  slowMs?: number;
 }
 
 /** The database as a switched-off server looks to the bot: every statement refused. */
@@ -24,8 +26,10 @@ function switchable(inner: TestDb, outage: Outage): TestDb {
       code: "ECONNREFUSED",
     });
   };
+  const slow = () => new Promise((r) => setTimeout(r, outage.slowMs ?? 0));
   const guard = (q: Queryable): Queryable => ({
     query: async (sql, params, opts) => {
+      if (outage.slowMs) await slow();
       if (outage.down) await refuse();
       return await q.query(sql, params, opts);
     },
@@ -89,6 +93,20 @@ Deno.test("database not answering: the press is answered within the bound, the n
     ["sendMessage", OUTAGE],
   ]);
   assert.ok(answeredAfter! < 300, `answered after ${answeredAfter} ms`);
+});
+
+Deno.test("a slow database: the press is answered within the bound, a late toast's words come in the chat", async () => {
+  const outage: Outage = { down: false };
+  await using db = switchable(await freshDb(), outage);
+  await using t = await startTestBot({ db, answerCallbacksWithinMs: 50 });
+  const u = new Updates();
+  await onboard(t, u);
+  outage.slowMs = 100;
+  await t.send(u.callback(ALICE, "no:such:button", 101));
+  const calls = t.api.calls.map((c) => [c.method, c.payload.text]);
+  assert.deepEqual(calls[0], ["answerCallbackQuery", undefined]);
+  assert.equal(t.api.of("answerCallbackQuery").length, 1);
+  assert.ok(t.api.texts().includes(STALE_BUTTON), JSON.stringify(calls));
 });
 
 Deno.test("our own bug after the press was answered: the apology comes in the chat", async () => {
