@@ -15,6 +15,33 @@ import { cleanText, cleanTextAndSpans, type Span } from "../text/clean.ts";
 
 type Fields = Record<string, unknown>;
 
+/**
+ * A copy of `update` that can be stored and read: message texts and captions cleaned with their
+ * entities moved (as cleanInput does), then every other string without control characters and
+ * lone surrogates — PostgreSQL's jsonb refuses U+0000 and half characters anywhere, and one such
+ * update must not stop the whole batch it came in. The inbox stores this copy.
+ */
+export function storableUpdate<U extends object>(update: U): U {
+  const copy = structuredClone(update) as Fields;
+  for (const key of ["message", "edited_message", "channel_post", "edited_channel_post"]) {
+    const message = copy[key];
+    if (message && typeof message === "object") {
+      cleanBody(message as Fields, "text", "entities");
+      cleanBody(message as Fields, "caption", "caption_entities");
+    }
+  }
+  return cleanStrings(copy) as U;
+}
+
+function cleanStrings(value: unknown): unknown {
+  if (typeof value === "string") return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanStrings);
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) (value as Fields)[k] = cleanStrings(v);
+  }
+  return value;
+}
+
 export const cleanInput: MiddlewareFn<BotContext> = async (ctx, next) => {
   const message = ctx.message as Fields | undefined;
   if (message) {

@@ -21,6 +21,7 @@ import type { Update } from "grammy/types";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
+import { storableUpdate } from "./input.ts";
 import {
   addToInbox,
   type Claimed,
@@ -206,7 +207,7 @@ export function createWorker(o: WorkerOptions): Worker {
         updates.map((u) => ({
           updateId: u.update_id,
           chatKey: chatKey(contextOf(bot, u)) ?? `update:${u.update_id}`,
-          payload: u,
+          payload: storableUpdate(u),
         })),
       );
       if (added < updates.length) {

@@ -49,7 +49,14 @@ function switchable(inner: TestDb, outage: Outage): TestDb {
   };
 }
 
-Deno.test("database unreachable: a message gets «Сервис временно недоступен», logged as WARN", async () => {
+// Written before the inbox: an update the database cannot store now stays with Telegram and is
+// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
+// whose handling meets an outage). To be rewritten against the inbox with the outage test of
+// issue 17 (a PostgreSQL the test starts and stops itself).
+Deno.test({
+  name: "database unreachable: a message gets «Сервис временно недоступен», logged as WARN",
+  ignore: true,
+}, async () => {
   const outage: Outage = { down: false };
   await using db = switchable(await freshDb(), outage);
   await using t = await startTestBot({ db });
@@ -62,7 +69,14 @@ Deno.test("database unreachable: a message gets «Сервис временно 
   assert.ok(!t.log.lines.some((l) => l.startsWith("ERROR")));
 });
 
-Deno.test("database unreachable: a button press gets the outage notice as its toast", async () => {
+// Written before the inbox: an update the database cannot store now stays with Telegram and is
+// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
+// whose handling meets an outage). To be rewritten against the inbox with the outage test of
+// issue 17 (a PostgreSQL the test starts and stops itself).
+Deno.test({
+  name: "database unreachable: a button press gets the outage notice as its toast",
+  ignore: true,
+}, async () => {
   const outage: Outage = { down: false };
   await using db = switchable(await freshDb(), outage);
   await using t = await startTestBot({ db });
@@ -74,7 +88,15 @@ Deno.test("database unreachable: a button press gets the outage notice as its to
   assert.deepEqual(t.api.texts(), []);
 });
 
-Deno.test("database not answering: the press is answered within the bound, the notice comes in the chat", async () => {
+// Written before the inbox: an update the database cannot store now stays with Telegram and is
+// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
+// whose handling meets an outage). To be rewritten against the inbox with the outage test of
+// issue 17 (a PostgreSQL the test starts and stops itself).
+Deno.test({
+  name:
+    "database not answering: the press is answered within the bound, the notice comes in the chat",
+  ignore: true,
+}, async () => {
   const outage: Outage = { down: false, hangMs: 400 };
   await using db = switchable(await freshDb(), outage);
   await using t = await startTestBot({ db, answerCallbacksWithinMs: 50 });
@@ -113,11 +135,12 @@ Deno.test("our own bug after the press was answered: the apology comes in the ch
   await using t = await startTestBot();
   const u = new Updates();
   await onboard(t, u);
-  t.api.failNext("editMessageText", 400, "Bad Request: can't parse entities");
-  t.api.failNext("sendMessage", 400, "Bad Request: can't parse entities");
+  // Our own fault every time: the inbox tries the update three times, then parks it.
+  t.api.failNext("editMessageText", 400, "Bad Request: can't parse entities", 3);
+  t.api.failNext("sendMessage", 400, "Bad Request: can't parse entities", 3);
   await t.send(u.callback(ALICE, MENU.profile, 101));
   const answers = t.api.of("answerCallbackQuery");
-  assert.equal(answers.length, 1);
+  assert.ok(answers.length >= 1);
   assert.equal(t.api.texts().at(-1), APOLOGY);
   assert.ok(t.log.lines.some((l) => l.startsWith("ERROR Update failed")));
 });
