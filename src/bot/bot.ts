@@ -31,9 +31,9 @@
 //
 // An update that fails because a service is down (serviceDown) is tried again later by the
 // worker; one that fails by our own fault is tried again a few times and then parked, and only
-// then ends in bot.catch: logged with the update id; the user is told the service is briefly
-// unavailable (OUTAGE) when the database is the cause, otherwise gets a short apology (APOLOGY) —
-// as the button's toast when the press has not been answered yet, else in the chat.
+// then ends in bot.catch: logged with the update id, and the user gets a short apology (APOLOGY) —
+// as the button's toast when the press has not been answered yet, else in the chat. A database
+// outage reaching bot.catch some other way is told as one (OUTAGE).
 
 import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";

@@ -49,10 +49,10 @@ function switchable(inner: TestDb, outage: Outage): TestDb {
   };
 }
 
-// Written before the inbox: an update the database cannot store now stays with Telegram and is
-// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
-// whose handling meets an outage). To be rewritten against the inbox with the outage test of
-// issue 17 (a PostgreSQL the test starts and stops itself).
+// The next three tests were written before the inbox: an update the database cannot store now
+// stays with Telegram and is answered when the database returns (tests/integration/inbox_test.ts
+// covers a stored update whose handling meets an outage). To be rewritten against the inbox with
+// the outage test of issue 17 (a PostgreSQL the test starts and stops itself).
 Deno.test({
   name: "database unreachable: a message gets «Сервис временно недоступен», logged as WARN",
   ignore: true,
@@ -69,10 +69,7 @@ Deno.test({
   assert.ok(!t.log.lines.some((l) => l.startsWith("ERROR")));
 });
 
-// Written before the inbox: an update the database cannot store now stays with Telegram and is
-// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
-// whose handling meets an outage). To be rewritten against the inbox with the outage test of
-// issue 17 (a PostgreSQL the test starts and stops itself).
+// Set aside with the one above, for the same reason.
 Deno.test({
   name: "database unreachable: a button press gets the outage notice as its toast",
   ignore: true,
@@ -88,10 +85,7 @@ Deno.test({
   assert.deepEqual(t.api.texts(), []);
 });
 
-// Written before the inbox: an update the database cannot store now stays with Telegram and is
-// answered when the database returns (tests/integration/inbox_test.ts covers a stored update
-// whose handling meets an outage). To be rewritten against the inbox with the outage test of
-// issue 17 (a PostgreSQL the test starts and stops itself).
+// Set aside with the one above, for the same reason.
 Deno.test({
   name:
     "database not answering: the press is answered within the bound, the notice comes in the chat",
