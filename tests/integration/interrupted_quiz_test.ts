@@ -14,6 +14,9 @@ import { claimUpdates } from "../../src/inbox/inbox.ts";
 import { QUIZ } from "../../src/bot/screens/quiz.ts";
 import { QUIZ_INTERRUPTED, WAIT_RESULT } from "../../src/bot/quiz_result.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
+import { loadQuizBanks } from "../../src/quiz/content.ts";
+import { type Answer, nextQuestion } from "../../src/quiz/engine.ts";
+import { getSession, planOf, saveAnswer } from "../../src/quiz/sessions.ts";
 
 const RESULT = "Вы бережно относитесь к своим страхам и умеете их замечать.";
 
@@ -109,4 +112,27 @@ Deno.test("interrupted quiz: parked, the waiting message offers «🔁 Повт�
   await abandoned;
   assert.equal(finalTexts(t).get(wait), RESULT);
   assert.equal(await count(t, "statistic_day", { quiz_completed: 1 }), 1);
+});
+
+Deno.test("interrupted quiz: a last answer stored by a worker that died before the result began gets its result", async () => {
+  await using openai = await startOpenAiMock();
+  await using t = await startTestBot({ openaiBaseUrl: openai.baseUrl });
+  const u = new Updates();
+  const last = await atLastQuestion(t, u);
+  // The worker stored the last answer, as the tap asked, and died.
+  const tap = last.callback_query!;
+  const [, id, position, value] = /^quiz:a:(\d+):(\d+):(\w+)$/.exec(tap.data!)!;
+  const s = (await getSession(t.db, Number(id), ALICE.id))!;
+  const q = nextQuestion((await loadQuizBanks()).get(s.category)!, planOf(s), s.answers)!;
+  const answer: Answer = q.type === "open"
+    ? { question: q.id, skipped: true }
+    : q.type === "scale"
+    ? { question: q.id, value: Number(value) }
+    : { question: q.id, option: value! };
+  assert.ok(await saveAnswer(t.db, s.id, Number(position), answer, planOf(s), new Date()));
+  t.api.clear();
+  openai.script({ kind: "chat", text: RESULT });
+  await t.send(last); // taken up again
+  assert.equal(finalTexts(t).get(tap.message!.message_id), RESULT);
+  assert.deepEqual(await session(t), { status: "completed", result: RESULT });
 });

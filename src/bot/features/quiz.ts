@@ -118,8 +118,13 @@ export function quizFeature(d: QuizDeps): Composer<BotContext> {
     if (id === undefined || position === undefined) return await next();
     const s = await getSession(d.db, id, ctx.user.id);
     if (!s || s.status !== "active") return await stale(ctx, d, QUIZ_FINISHED);
+    const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
+    // Every answer is in but no result: the update that gave the last one stopped before it.
+    if (!q) {
+      await ack(ctx);
+      return await finishQuiz(ctx, d, s);
+    }
     if (s.answers.length !== position) return await stale(ctx, d, ALREADY_ANSWERED);
-    const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers)!;
     const answer: Answer | undefined = value === "skip" && q.type === "open"
       ? { question: q.id, skipped: true }
       : q.type === "scale" && /^[1-5]$/.test(value!)
