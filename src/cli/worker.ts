@@ -8,6 +8,7 @@ import { createApp } from "../app.ts";
 import { configLine } from "../config_summary.ts";
 import { authorise } from "../bot/polling.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
+import { finishInterrupted } from "../bot/interrupted.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { UsageError } from "../errors.ts";
@@ -86,6 +87,7 @@ export const command: Command = {
       const { bot, worker } = await app.bot();
       await authorise(bot, log, { signal: stop.signal });
       await worker.recover();
+      await finishInterrupted({ db, api: bot.api, log });
       worker.start();
       working = true;
       log.info(`✅ Worker ${worker.id} working the inbox of @${bot.botInfo.username}`);

@@ -14,6 +14,7 @@ const USER_TABLES = [
   "payments",
   "safety_events",
   "safety_plans",
+  "answer_deliveries",
 ] as const;
 
 async function rows(db: Queryable, sql: string, params: unknown[]): Promise<unknown[]> {

@@ -1,8 +1,9 @@
 // A local fake of the Telegram Bot API over HTTP, for running the real `soulbot bot` process:
 // serves getMe and long-polled getUpdates from a queue (an offset confirms what is below it, as
 // Telegram's does), records every call, and can answer getUpdates with 409 Conflict (another
-// instance), delay replies to chosen texts, or hold every reply until released or dropped (its
-// sender was killed before Telegram processed it).
+// instance), delay replies to chosen texts, hold every reply until released or dropped (its
+// sender was killed before Telegram processed it), or refuse message drafts (answers are then
+// streamed by editing a message).
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
@@ -30,7 +31,7 @@ export interface FakeBotApi extends AsyncDisposable {
 }
 
 export function startFakeBotApi(
-  opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean } = {},
+  opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean; drafts?: boolean } = {},
 ): FakeBotApi {
   const calls: ApiCall[] = [];
   const tokens = new Set<string>();
@@ -98,15 +99,23 @@ export function startFakeBotApi(
           notify();
           return new Response(null, { status: 499 });
         }
-        calls.push({ method: "sendMessage:done", payload });
-        notify();
-        return ok({
+        const sent = {
           message_id: messageId++,
           date: Math.floor(Date.now() / 1000),
           chat: { id: payload.chat_id, type: "private" },
           text: payload.text,
-        });
+        };
+        calls.push({ method: "sendMessage:done", payload, result: sent });
+        notify();
+        return ok(sent);
       }
+      case "sendMessageDraft":
+        if (opts.drafts !== false) return ok(true);
+        return Response.json({
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: method is not available",
+        }, { status: 400 });
       default:
         return ok(true);
     }
