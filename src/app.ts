@@ -195,6 +195,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         metrics,
         statsToken: config.statsToken,
         now,
+        webhook: config.webhook.receiver,
       }),
     async [Symbol.asyncDispose]() {
       if (!own) return;

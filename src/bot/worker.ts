@@ -21,7 +21,6 @@ import type { Update } from "grammy/types";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
-import { storableUpdate } from "./input.ts";
 import {
   addToInbox,
   type Claimed,
@@ -32,9 +31,10 @@ import {
   workersHolding,
 } from "../inbox/inbox.ts";
 import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
-import { type BotContext, chatKey } from "./context.ts";
+import { inboxItem } from "../inbox/incoming.ts";
+import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
-import { contextOf, createHandler, logQuietly } from "./worker_handle.ts";
+import { createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -202,14 +202,7 @@ export function createWorker(o: WorkerOptions): Worker {
       return running.size;
     },
     async enqueue(updates) {
-      const added = await addToInbox(
-        db,
-        updates.map((u) => ({
-          updateId: u.update_id,
-          chatKey: chatKey(contextOf(bot, u)) ?? `update:${u.update_id}`,
-          payload: storableUpdate(u),
-        })),
-      );
+      const added = await addToInbox(db, updates.map(inboxItem));
       if (added < updates.length) {
         log.info(`Skipped ${updates.length - added} redelivered update(s)`);
       }
