@@ -28,12 +28,14 @@ import {
   expireLeases,
   releaseUpdates,
   renewLeases,
+  type SpamLimit,
   workersHolding,
 } from "../inbox/inbox.ts";
 import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
 import { inboxItem } from "../inbox/incoming.ts";
 import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
+import type { LimitVerdicts } from "./rate_limit.ts";
 import { createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
@@ -55,6 +57,10 @@ export interface WorkerOptions {
   /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** The spam limit the claim judges by (default SPAM_LIMIT). */
+  spamLimit?: SpamLimit;
+  /** Where the claim's spam-limit verdicts are handed to the bot's rateLimit middleware. */
+  verdicts?: LimitVerdicts;
 }
 
 export interface Worker {
@@ -126,6 +132,7 @@ export function createWorker(o: WorkerOptions): Worker {
     backoff,
     signal: stopping.signal,
     retryAt: (time) => alarm.at(time),
+    verdicts: o.verdicts,
   });
 
   const launch = (row: Claimed) => {
@@ -151,7 +158,7 @@ export function createWorker(o: WorkerOptions): Worker {
     if (free <= 0) return false;
     let claimed: Claimed[];
     try {
-      claimed = await claimUpdates(db, id, free, leaseMs);
+      claimed = await claimUpdates(db, id, free, leaseMs, o.spamLimit);
       streak.claim = 0;
     } catch (err) {
       const n = quietly("claim", "Cannot take updates from the inbox", { err });
@@ -179,9 +186,12 @@ export function createWorker(o: WorkerOptions): Worker {
         await nap(Infinity);
         continue;
       }
+      // The next due among each chat's first open update (a later one waits behind it anyway).
       const [next] = await db.query<{ ms: number | null }>(
-        `SELECT (extract(epoch FROM min(not_before) - now()) * 1000)::float8 AS ms
-         FROM inbox WHERE status = 'pending'`,
+        `SELECT (extract(epoch FROM min(i.not_before) - now()) * 1000)::float8 AS ms
+         FROM inbox i WHERE i.status = 'pending' AND NOT EXISTS (
+           SELECT 1 FROM inbox e WHERE e.chat_key = i.chat_key AND e.update_id < i.update_id
+             AND e.status IN ('pending', 'working'))`,
       );
       const ms = next?.ms ?? null;
       if (alarm.woken) continue;

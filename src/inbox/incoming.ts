@@ -4,7 +4,7 @@
 // read from the raw update without grammY), and which spam-limit count it falls in.
 
 import { cleanText, cleanTextAndSpans, type Span } from "../text/clean.ts";
-import type { InboxItem } from "./inbox.ts";
+import type { InboxItem, LimitKind } from "./inbox.ts";
 
 type Fields = Record<string, unknown>;
 
@@ -46,6 +46,7 @@ export function inboxItem(update: { update_id: number }): InboxItem {
     updateId: update.update_id,
     chatKey: updateChatKey(payload) ?? `update:${update.update_id}`,
     payload,
+    limit: limitKind(payload),
   };
 }
 
@@ -99,19 +100,20 @@ export function updateChatKey(update: object): string | undefined {
 
 /**
  * Which spam-limit count an update falls in: "words" (a person's own words in a private chat —
- * typed text, voice and video notes, audio, a caption), "other" (commands, stickers, bare media
- * and button presses), or undefined (not limited: other chats and other kinds of update).
+ * typed text, voice and video notes, audio, a caption), "command" (commands, stickers, bare
+ * media), "tap" (a button pressed in a private chat), or undefined (not limited: other chats,
+ * other kinds of update). Commands and taps share one count; words have their own.
  */
-export function limitKind(update: object): "words" | "other" | undefined {
+export function limitKind(update: object): LimitKind | undefined {
   const u = update as Fields;
   const query = obj(u.callback_query);
-  if (query) return obj(obj(query.message)?.chat)?.type === "private" ? "other" : undefined;
+  if (query) return obj(obj(query.message)?.chat)?.type === "private" ? "tap" : undefined;
   const m = obj(u.message);
   if (!m || obj(m.chat)?.type !== "private") return undefined;
-  if (typeof m.text === "string") return m.text.startsWith("/") ? "other" : "words";
+  if (typeof m.text === "string") return m.text.startsWith("/") ? "command" : "words";
   const words = ["voice", "video_note", "audio"].some((k) => m[k] !== undefined) ||
     typeof m.caption === "string";
-  return words ? "words" : "other";
+  return words ? "words" : "command";
 }
 
 function first(u: Fields, keys: readonly string[]): Fields | undefined {

@@ -68,11 +68,11 @@ Deno.test("updateChatKey: updates without a message — members, reactions, quer
   assert.equal(inboxItem({ update_id: 6 }).chatKey, "update:6");
 });
 
-Deno.test("limitKind: words, other, or not limited", () => {
+Deno.test("limitKind: words, a command, a tap, or not limited", () => {
   const u = new Updates();
   assert.equal(limitKind(u.text(ALICE, "привет")), "words");
-  assert.equal(limitKind(u.command(ALICE, "/menu")), "other");
-  assert.equal(limitKind(u.callback(ALICE, "menu", 1)), "other");
+  assert.equal(limitKind(u.command(ALICE, "/menu")), "command");
+  assert.equal(limitKind(u.callback(ALICE, "menu", 1)), "tap");
   const group = u.text(ALICE, "привет");
   (group.message as { chat: { type: string } }).chat.type = "group";
   assert.equal(limitKind(group), undefined);
