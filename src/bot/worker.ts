@@ -12,8 +12,8 @@
 // A worker that died leaves its updates `working`; when their lease runs out the next claim takes
 // them again (counted, so an update that kills its worker every time ends parked too). `recover`
 // ends at once the leases of holders on this host that no longer run. The poller wakes the worker
-// when it stores updates; a slow idle poll finds what other processes stored or retries that
-// became due. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
+// when it stores updates, and every insert into the inbox, by any process, wakes every started
+// worker that listens (LISTEN/NOTIFY); a slow idle poll is the safety net. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
 // update and recording its outcome is worker_handle.ts.
 
 import type { Bot } from "grammy";
@@ -26,6 +26,7 @@ import {
   type Claimed,
   claimUpdates,
   expireLeases,
+  INBOX_CHANNEL,
   releaseUpdates,
   renewLeases,
   type SpamLimit,
@@ -73,6 +74,8 @@ export interface Worker {
   recover(): Promise<number>;
   /** Handles updates in the background until `stop`. */
   start(): void;
+  /** After `start`: true once the worker listens for new updates (false: the idle poll only). */
+  readonly listening: Promise<boolean>;
   /**
    * Takes no more updates and waits up to `drainMs` for those in hand; what is left is put back
    * for the next start. True if everything in hand finished.
@@ -97,6 +100,7 @@ export function createWorker(o: WorkerOptions): Worker {
   const running = new Map<number, Promise<void>>();
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let draining: Promise<void> | undefined;
   const alarm = createAlarm();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -211,6 +215,9 @@ export function createWorker(o: WorkerOptions): Worker {
     get size() {
       return running.size;
     },
+    get listening() {
+      return (unlisten ?? Promise.resolve(undefined)).then((stop) => stop !== undefined);
+    },
     async enqueue(updates) {
       const added = await addToInbox(db, updates.map(inboxItem));
       if (added < updates.length) {
@@ -226,12 +233,18 @@ export function createWorker(o: WorkerOptions): Worker {
       return n;
     },
     start() {
-      loop ??= run();
+      if (loop) return;
+      unlisten = db.listen(INBOX_CHANNEL, wake).catch((err) => {
+        log.warn("Cannot listen for new updates; the idle poll finds them", { err });
+        return undefined;
+      });
+      loop = run();
     },
     async stop(drainMs) {
       stopping.abort();
       wake();
       await loop;
+      await (await unlisten)?.().catch(() => {});
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<false>((r) => timer = setTimeout(() => r(false), drainMs));
       const all = Promise.allSettled([...running.values()]).then(() => true);
