@@ -5,6 +5,7 @@
 import { createApp } from "../app.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
@@ -52,6 +53,7 @@ export const command: Command = {
     try {
       await using app = await createApp(config, { role: "api", log, metrics, signal: stop.signal });
       const { migrations } = await app.migrate();
+      watchInbox(metrics, app.db);
       await using _housekeeping = await startHousekeeping({ db: app.db, log, metrics });
       if (!app.payments.available) {
         log.warn("YooKassa is not configured: notifications are ignored");

@@ -10,6 +10,7 @@ import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
@@ -66,6 +67,7 @@ export const command: Command = {
           (applied.length ? ` (${applied.length} just now)` : ""),
       );
       const { payments, analysis, db } = app;
+      watchInbox(metrics, db);
       await using _housekeeping = await startHousekeeping({
         db,
         log,
