@@ -19,7 +19,8 @@ CREATE TABLE job_leases (
   until timestamptz NOT NULL        -- free again from then on
 );
 
-CREATE FUNCTION inbox_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- OR REPLACE: a restore drops the tables (the trigger with them) and runs this script again.
+CREATE OR REPLACE FUNCTION inbox_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('soulbot_inbox', '');
   RETURN NULL;
