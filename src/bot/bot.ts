@@ -12,8 +12,9 @@
 //                         there is answered)
 //   4. cleanInput       — text that is not a string is dropped (the message counts as media),
 //                         control characters are stripped from text, captions and names
-//   5. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
-//                         dropped) and 15 messages of words (more wait for the next window)
+//   5. rateLimit        — per chat in 10 s at most 15 taps and commands (more are answered and
+//                         dropped) and 15 messages of words (more wait for room in the inbox),
+//                         counted in the database by the worker's claim, across all workers
 //   6. answerCallbacks  — every callback query is answered, whatever happens below, and within
 //                         5 s even when handling takes longer (callbacks.ts)
 //   7. session          — per-chat dialog state in aiogram_states
@@ -70,7 +71,7 @@ import { preConsentTriage, sosFeature } from "./features/sos.ts";
 import { helplinesFeature } from "./features/helplines.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
-import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { type LimitVerdicts, rateLimit } from "./rate_limit.ts";
 import { type GiveUpDeps, replaceInterrupted, resumeInterrupted } from "./interrupted.ts";
 import { telegramMetrics } from "./telegram_metrics.ts";
 
@@ -82,8 +83,8 @@ export interface BotDeps extends Omit<BotServices, "now"> {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   recordPath?: string;
-  /** Incoming updates per user per window (defaults in rate_limit.ts). */
-  rateLimit?: RateLimitOptions;
+  /** The spam limit's verdicts, handed over by the inbox's worker (rate_limit.ts). */
+  verdicts?: LimitVerdicts;
   /** How long a button press may wait for its answer (default 5 s, callbacks.ts). */
   answerCallbacksWithinMs?: number;
   now?: () => Date;
@@ -111,7 +112,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);
-  bot.use(rateLimit<BotContext>(deps.rateLimit));
+  bot.use(rateLimit<BotContext>(deps.verdicts ?? new WeakMap()));
   bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
   bot.use(session<SessionData, BotContext>({
     initial: () => ({}),

@@ -13,6 +13,7 @@ import { finishInterrupted } from "../bot/interrupted.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
@@ -69,6 +70,7 @@ export const command: Command = {
           (applied.length ? ` (${applied.length} just now)` : ""),
       );
       const { payments, analysis, db } = app;
+      watchInbox(metrics, db);
       await using _housekeeping = await startHousekeeping({
         db,
         log,

@@ -11,6 +11,7 @@ import { startHousekeeping } from "../ops/housekeeping.ts";
 import { finishInterrupted } from "../bot/interrupted.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { UsageError } from "../errors.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -68,6 +69,7 @@ export const command: Command = {
       const { migrations } = await app.migrate();
       log.info(`✅ Migrations up to date: ${migrations.length} applied`);
       const { payments, analysis, db } = app;
+      watchInbox(metrics, db);
       await using _housekeeping = await startHousekeeping({
         db,
         log,
