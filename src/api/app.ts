@@ -51,6 +51,8 @@ const ROUTES = new Set(["/health", "/yookassa/notifications", "/stats", "/metric
 
 /** The largest request body accepted: a YooKassa notification is about 1–2 KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The largest update the webhook accepts. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const { db, log } = deps;
@@ -82,17 +84,23 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     } else log.info("api request", fields);
   });
 
-  app.use(bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => {
-      log.warn("Refused a request body over the limit", {
-        method: c.req.method,
-        path: c.req.path.startsWith("/telegram/") ? WEBHOOK_ROUTE : c.req.path,
-        limit: MAX_BODY_BYTES,
-      });
-      return c.json({ error: "payload too large" }, 413);
-    },
-  }));
+  // Telegram's updates can be larger than a notification (a long message with its reply, entities
+  // and a quote): the webhook takes up to 1 MiB, everything else 64 KiB.
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) => {
+        log.warn("Refused a request body over the limit", {
+          method: c.req.method,
+          path: c.req.path.startsWith("/telegram/") ? WEBHOOK_ROUTE : c.req.path,
+          limit: maxSize,
+        });
+        return c.json({ error: "payload too large" }, 413);
+      },
+    });
+  const small = limit(MAX_BODY_BYTES);
+  const large = limit(MAX_WEBHOOK_BODY_BYTES);
+  app.use((c, next) => (c.req.path.startsWith("/telegram/") ? large : small)(c, next));
 
   app.onError((err, c) => {
     // A refusal thrown by middleware (bearerAuth's 401) is an answer, not an error.

@@ -1,10 +1,10 @@
 // The webhook receiver in-process (Hono's app.request) on a real database: an update with the
-// right secrets is stored once and answered 200; a wrong token is 401 and a wrong path 404, both
+// right secrets is stored once and answered 200 (up to 1 MiB, more than the api's other routes); a wrong token is 401 and a wrong path 404, both
 // storing nothing; a body that is not an update is 400; a database that cannot store it is 503.
 // The secret path never reaches the log.
 
 import assert from "node:assert/strict";
-import { createApi } from "./app.ts";
+import { createApi, MAX_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES } from "./app.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { memoryLogger } from "../log.ts";
 import type { Db } from "../db/db.ts";
@@ -76,6 +76,27 @@ Deno.test("webhook: stored once with the right secrets; refused and nothing stor
   assert.equal((await stored()).length, 1);
   assert.ok(!log.lines.some((l) => l.includes(PATH) || l.includes(TOKEN)), log.lines.join("\n"));
   assert.ok(log.lines.some((l) => l.includes("/telegram/***")));
+});
+
+Deno.test("webhook: a large update is taken (up to 1 MiB); a larger body is 413, nothing stored", async () => {
+  await using db = await freshDb();
+  const log = memoryLogger();
+  const app = api(db, log);
+  const u = new Updates();
+  // A long message quoting another: well over the 64 KiB other routes take.
+  const large = u.text(ALICE, "я".repeat(4096));
+  (large.message as unknown as Record<string, unknown>).reply_to_message = {
+    ...large.message,
+    entities: Array.from({ length: 1500 }, (_, i) => ({ type: "bold", offset: i, length: 1 })),
+  };
+  const body = JSON.stringify(large);
+  assert.ok(body.length > MAX_BODY_BYTES, `${body.length}`);
+  assert.equal((await send(app, post(body))).status, 200);
+  const huge = JSON.stringify({ ...u.text(ALICE, "x"), pad: "x".repeat(MAX_WEBHOOK_BODY_BYTES) });
+  assert.equal((await send(app, post(huge))).status, 413);
+  const rows = await db.query<{ update_id: number }>("SELECT update_id FROM inbox");
+  assert.deepEqual(rows.map((r) => r.update_id), [large.update_id]);
+  assert.ok(!log.lines.some((l) => l.includes(PATH)), log.lines.join("\n"));
 });
 
 Deno.test("webhook: a database that cannot store the update answers 503", async () => {
