@@ -135,8 +135,10 @@ async function handleError(err: BotError<BotContext>, log: Logger): Promise<void
   else log.error("Update failed", fields);
   const text = isTransient(cause) ? OUTAGE : APOLOGY;
   try {
-    if (ctx.callbackQuery && !callbackAnswered(ctx)) await ctx.answerCallbackQuery({ text });
-    else if (ctx.chat) await ctx.reply(text);
+    // A press answered by an earlier attempt can no longer show a toast: then the chat has it.
+    const toasted = ctx.callbackQuery && !callbackAnswered(ctx) &&
+      await ctx.answerCallbackQuery({ text }).then(() => true, () => false);
+    if (!toasted && ctx.chat) await ctx.reply(text);
   } catch (replyErr) {
     log.warn("Cannot send the apology", { update_id: ctx.update.update_id, err: replyErr });
   }

@@ -2,7 +2,8 @@
 // register commands, then fetch updates with getUpdates, store each batch in the inbox and only
 // then ask for the next offset — which is what confirms the batch to Telegram, so a crash at any
 // moment loses nothing (an unconfirmed batch is delivered again and the inbox ignores what it
-// has). The inbox's worker handles the updates (worker.ts). At a stop the long poll is cut short
+// has); while a batch cannot be stored, its button presses and chats are told so (outage.ts). The
+// inbox's worker handles the updates (worker.ts). At a stop the long poll is cut short
 // and updates in hand get a bounded time to finish; a second instance polling with the same
 // token (409 Conflict) ends polling with a clear error.
 
@@ -12,6 +13,7 @@ import type { BotContext } from "./context.ts";
 import type { Worker } from "./worker.ts";
 import { AbortedError, sleep } from "../sleep.ts";
 import { BOT_COMMANDS } from "./commands.ts";
+import { type OutageNotices, STORE_SLOW_MS } from "./outage.ts";
 
 export interface PollingOptions {
   log: Logger;
@@ -23,6 +25,8 @@ export interface PollingOptions {
   initDeadlineMs?: number;
   /** Called once polling has started (the fourth start-up line is logged just before). */
   onPolling?: () => void;
+  /** Who is told what while updates cannot be stored (outage.ts); nobody without it. */
+  outage?: OutageNotices;
 }
 
 export async function authorise(
@@ -79,7 +83,7 @@ export async function poll(bot: Bot<BotContext>, worker: Worker, opts: PollingOp
   log.info(`✅ Bot authorised as @${bot.botInfo.username} and polling`);
   opts.onPolling?.();
   try {
-    await fetchIntoInbox(bot, worker, log, stop.signal);
+    await fetchIntoInbox(bot, worker, log, stop.signal, opts.outage);
   } catch (err) {
     await worker.stop(drainMs);
     throw explainPollingError(err);
@@ -96,6 +100,7 @@ async function fetchIntoInbox(
   worker: Worker,
   log: Logger,
   signal: AbortSignal,
+  outage: OutageNotices | undefined,
 ): Promise<void> {
   let offset: number | undefined;
   let fetchFailures = 0;
@@ -121,8 +126,10 @@ async function fetchIntoInbox(
       continue;
     }
     if (updates.length === 0) continue;
+    const slow = outage && setTimeout(() => void outage.slow(updates), STORE_SLOW_MS);
     try {
       await worker.enqueue(updates);
+      outage?.stored(updates);
       storeFailures = 0;
     } catch (err) {
       // Not stored, so not confirmed: Telegram sends them again with the next getUpdates.
@@ -131,8 +138,11 @@ async function fetchIntoInbox(
           err,
         });
       }
+      await outage?.failed(updates);
       if (!await pause(storeFailures).then(() => true, stopped)) return;
       continue;
+    } finally {
+      clearTimeout(slow);
     }
     offset = updates[updates.length - 1]!.update_id + 1;
   }

@@ -6,6 +6,8 @@
 import { createApp } from "../app.ts";
 import { configLine } from "../config_summary.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
+import { outageNotices } from "../bot/outage.ts";
+import { mainNumber } from "../safety/helplines.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
@@ -77,11 +79,16 @@ export const command: Command = {
         signal: stop.signal,
         healthy: async () => polling && (await db.query("SELECT 1"), true),
       });
-      const { bot, worker } = await app.bot({ recordPath: values.record });
+      const { bot, worker, services } = await app.bot({ recordPath: values.record });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
       await worker.recover();
-      await poll(bot, worker, { log, shutdown: io.shutdown, onPolling: () => polling = true });
+      await poll(bot, worker, {
+        log,
+        shutdown: io.shutdown,
+        onPolling: () => polling = true,
+        outage: outageNotices(bot.api, log, mainNumber(services.helplines)),
+      });
       await finishAnalyses(analysis.idle(), log);
       return EXIT_OK;
     } catch (err) {
