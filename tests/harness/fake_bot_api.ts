@@ -2,10 +2,13 @@
 // serves getMe and long-polled getUpdates from a queue (an offset confirms what is below it, as
 // Telegram's does), records every call, and can answer getUpdates with 409 Conflict (another
 // instance), delay replies to chosen texts, or hold every reply until released or dropped (its
-// sender was killed before Telegram processed it).
+// sender was killed before Telegram processed it). A button press takes one answer, as Telegram's
+// does: a second is refused as too old (recorded as answerCallbackQuery:refused).
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
+
+const TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 export interface FakeBotApi extends AsyncDisposable {
   /** Value for TELEGRAM_API_ROOT. */
@@ -108,10 +111,21 @@ export function startFakeBotApi(
           text: payload.text,
         });
       }
+      case "answerCallbackQuery": {
+        // Telegram takes one answer per press; a later one is refused as too old.
+        const id = String(payload.callback_query_id);
+        if (!answered.has(id)) return answered.add(id), ok(true);
+        calls.push({ method: "answerCallbackQuery:refused", payload });
+        notify();
+        return Response.json({ ok: false, error_code: 400, description: TOO_OLD }, {
+          status: 400,
+        });
+      }
       default:
         return ok(true);
     }
   });
+  const answered = new Set<string>();
   const redelivered = new Set<Update>();
   const addr = server.addr as Deno.NetAddr;
   const api: FakeBotApi = {
