@@ -180,7 +180,13 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         rateLimit: overrides.rateLimit,
         answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
-      const worker = createWorker({ ...overrides.worker, db, bot, log });
+      const worker = createWorker({
+        timeoutMs: config.inbox.updateTimeoutSeconds * 1000,
+        ...overrides.worker,
+        db,
+        bot,
+        log,
+      });
       return { bot, worker, services };
     },
     api: (migrations) =>

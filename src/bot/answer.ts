@@ -72,6 +72,7 @@ export async function answer(
       maxOutputTokens: prompt.maxOutputTokens,
       temperature: 0.7,
       onDelta: (d) => reply.push(d),
+      signal: ctx.signal,
     });
     let final = result.text.trim();
     if (style.length === "brief") final = limitParagraphs(final, BRIEF_PARAGRAPHS);
@@ -110,6 +111,8 @@ export async function answer(
     });
     analysis.afterAnswer(user.id, assistant, messageId);
   } catch (err) {
+    // Given up on by the worker (its time limit): the update's retry answers; this run is silent.
+    if (ctx.signal?.aborted) throw err;
     await markFailed(db, messageId).catch((e) =>
       ctx.log.warn("Cannot mark the message as failed", { err: e })
     );

@@ -6,7 +6,8 @@
 // is told they arrived, each handled once (a redelivered update_id is never stored twice), the
 // updates of one chat one after another in order, a failed one tried again.
 //
-//   1. updateLogger     — child logger per update, one log line per update
+//   1. updateLogger     — child logger per update, one log line per update; ctx.signal, aborted
+//                         when the worker gives up on the update (time_limit.ts)
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored (a button pressed
 //                         there is answered)
@@ -46,6 +47,7 @@ import { cleanInput } from "./input.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { updateLogger } from "./update_log.ts";
+import { updateSignal } from "./time_limit.ts";
 import { blockTracking, loadUser, privateOnly } from "./user.ts";
 import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
@@ -101,7 +103,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
-  bot.use(updateLogger(deps.log, deps.metrics));
+  bot.use(updateLogger(deps.log, deps.metrics), updateSignal);
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);

@@ -7,7 +7,9 @@
 //   - a service is down     → pending again after a backoff that grows while services stay down,
 //     (serviceDown)           not counted: the update is answered once the service is back;
 //   - any other error       → pending again after a backoff, counted; the `maxAttempts`-th failure
-//                             parks it: one ERROR line and one apology, through bot.errorHandler.
+//     (or running past        parks it: one ERROR line and one apology, through bot.errorHandler.
+//     `timeoutMs`)            A run past the limit is abandoned (its lease no longer renewed, its
+//                             signal aborted) and the chat is free for the retry.
 //
 // A worker that died leaves its updates `working`; when their lease runs out the next claim takes
 // them again (counted, so an update that kills its worker every time ends parked too). `recover`
@@ -52,6 +54,8 @@ export interface WorkerOptions {
   idlePollMs?: number;
   /** Failures of ours before an update is parked (default 3). */
   maxAttempts?: number;
+  /** How long one update may be handled before it is given up on, as a failure (default 300 s). */
+  timeoutMs?: number;
   /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -84,6 +88,7 @@ export function createWorker(o: WorkerOptions): Worker {
   const heartbeatMs = o.heartbeatMs ?? leaseMs / 3;
   const idlePollMs = o.idlePollMs ?? 5_000;
   const maxAttempts = o.maxAttempts ?? 3;
+  const timeoutMs = o.timeoutMs ?? 300_000;
   const retryBaseMs = o.retryBaseMs ?? 2_000;
   const retryMaxMs = o.retryMaxMs ?? 60_000;
   const backoff = (n: number) => Math.min(retryBaseMs * 2 ** Math.max(0, n - 1), retryMaxMs);
@@ -123,6 +128,7 @@ export function createWorker(o: WorkerOptions): Worker {
     log,
     workerId: id,
     maxAttempts,
+    timeoutMs,
     backoff,
     signal: stopping.signal,
     retryAt: (time) => alarm.at(time),
