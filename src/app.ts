@@ -34,6 +34,8 @@ import type { BotServices } from "./bot/context.ts";
 import { type BotDeps, createBot } from "./bot/bot.ts";
 import { createNotifier, telegramSender } from "./bot/payment_notices.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./bot/worker.ts";
+import { expiredMessage } from "./bot/outage.ts";
+import { mainNumber } from "./safety/helplines.ts";
 
 /** The configuration of a process that talks to Telegram. */
 export type BotConfig = ConfigWith<["BOT_TOKEN"]>;
@@ -182,6 +184,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
       });
       const worker = createWorker({
         timeoutMs: config.inbox.updateTimeoutSeconds * 1000,
+        expiredNotice: expiredMessage(mainNumber(services.helplines)),
         ...overrides.worker,
         db,
         bot,

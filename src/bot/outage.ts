@@ -21,6 +21,13 @@ export function outageMessage(helpline: string): string {
     `${helpline} (бесплатно) — там выслушают.`;
 }
 
+/** The notice in a chat whose message waited too long and was set aside (expiry.ts). */
+export function expiredMessage(helpline: string): string {
+  return "Простите, я так и не смог ответить на ваше сообщение: сервис был недоступен слишком " +
+    "долго. Если это ещё важно для вас, напишите, пожалуйста, снова — я отвечу.\n\nЕсли вам " +
+    `сейчас очень тяжело, позвоните ${helpline} (бесплатно) — там выслушают.`;
+}
+
 /** How long a batch may take to be stored before its presses are answered anyway. */
 export const STORE_SLOW_MS = 3_000;
 

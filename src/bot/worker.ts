@@ -12,7 +12,8 @@
 //                             signal aborted) and the chat is free for the retry.
 //
 // A worker that died leaves its updates `working`; when their lease runs out the next claim takes
-// them again (counted, so an update that kills its worker every time ends parked too). `recover`
+// them again (counted, so an update that kills its worker every time ends parked too). Once a
+// minute, before claiming, updates waiting longer than `maxAgeMs` (a day) are set aside (expiry.ts). `recover`
 // ends at once the leases of holders on this host that no longer run. The poller wakes the worker
 // when it stores updates; a slow idle poll finds what other processes stored or retries that
 // became due. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
@@ -36,6 +37,7 @@ import {
 import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
 import { type BotContext, chatKey } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
+import { createExpiry, MAX_AGE_MS } from "./expiry.ts";
 import { contextOf, createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
@@ -56,6 +58,12 @@ export interface WorkerOptions {
   maxAttempts?: number;
   /** How long one update may be handled before it is given up on, as a failure (default 300 s). */
   timeoutMs?: number;
+  /** How long an update may wait to be handled before it is set aside (default 24 h, expiry.ts). */
+  maxAgeMs?: number;
+  /** How often the worker looks for updates waiting too long (default a minute). */
+  expireEveryMs?: number;
+  /** Told to a chat whose message was set aside for its age; nothing without it. */
+  expiredNotice?: string;
   /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -91,6 +99,15 @@ export function createWorker(o: WorkerOptions): Worker {
   const timeoutMs = o.timeoutMs ?? 300_000;
   const retryBaseMs = o.retryBaseMs ?? 2_000;
   const retryMaxMs = o.retryMaxMs ?? 60_000;
+  const expire = createExpiry({
+    db,
+    api: bot.api,
+    log,
+    maxAgeMs: o.maxAgeMs ?? MAX_AGE_MS,
+    notice: o.expiredNotice,
+  });
+  const expireEveryMs = o.expireEveryMs ?? 60_000;
+  let expireAt = 0;
   const backoff = (n: number) => Math.min(retryBaseMs * 2 ** Math.max(0, n - 1), retryMaxMs);
 
   const running = new Map<number, Promise<void>>();
@@ -157,6 +174,10 @@ export function createWorker(o: WorkerOptions): Worker {
     if (free <= 0) return false;
     let claimed: Claimed[];
     try {
+      if (Date.now() >= expireAt) {
+        await expire();
+        expireAt = Date.now() + expireEveryMs;
+      }
       claimed = await claimUpdates(db, id, free, leaseMs);
       streak.claim = 0;
     } catch (err) {
