@@ -71,6 +71,9 @@ Deno.test({
 
     api.push(...round("before", 1));
     await api.waitFor(answered(1), 30_000);
+    // Stopped only once nothing is in hand: an update cut off mid-way by the outage is handled
+    // again from the start (at least once), which is not what this test is about.
+    while ((await openUpdates(db)) > 0) await new Promise((r) => setTimeout(r, 50));
 
     await pg.stop();
     const down = Date.now();
@@ -125,10 +128,7 @@ Deno.test({
     assert.ok(PEOPLE.every((who) => notices(calls, who) === 1), "told once in all");
     assert.ok(!calls.some((c) => c.payload.text === APOLOGY), "no apology");
     assert.ok(calls.length > duringOutage);
-    const [open] = await db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM inbox WHERE status <> 'done'",
-    );
-    assert.equal(open!.n, 0, "nothing left in the inbox, nothing parked");
+    assert.equal(await openUpdates(db), 0, "nothing left in the inbox, nothing parked");
     assert.equal(exited, false, "the process kept running");
     assert.ok(bot.lines.some((l) => /^WARN Cannot store \d+ incoming update/.test(l)));
   } finally {
@@ -143,6 +143,14 @@ Deno.test({
 
 const quiet = createLogger({ level: "error" });
 const HELPLINES = await loadHelplines();
+
+/** Updates in the inbox not handled yet (or parked). */
+async function openUpdates(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM inbox WHERE status <> 'done'",
+  );
+  return row!.n;
+}
 
 /** The texts sent to `who` that answer a message (the model's echo), in order. */
 function replies(calls: ApiCall[], who: Person): string[] {
