@@ -3,7 +3,9 @@
 // Telegram's does), records every call, and can answer getUpdates with 409 Conflict (another
 // instance), delay replies to chosen texts, or hold every reply until released or dropped (its
 // sender was killed before Telegram processed it). A button press takes one answer, as Telegram's
-// does: a second is refused as too old (recorded as answerCallbackQuery:refused).
+// does: a second is refused as too old (recorded as answerCallbackQuery:refused). getUpdates hands
+// out at most `limit` (100) updates at a time; each call and each update's first hand-out is timed,
+// and message drafts can be refused (the bot then streams answers by editing a message).
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
@@ -14,6 +16,8 @@ export interface FakeBotApi extends AsyncDisposable {
   /** Value for TELEGRAM_API_ROOT. */
   apiRoot: string;
   calls: ApiCall[];
+  /** When each update was first handed out by getUpdates (performance.now()). */
+  served: ReadonlyMap<number, number>;
   /** Every bot token the API was called with. */
   tokens: Set<string>;
   push(...updates: Update[]): void;
@@ -32,9 +36,14 @@ export interface FakeBotApi extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export function startFakeBotApi(
-  opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean } = {},
-): FakeBotApi {
+export interface FakeBotApiOptions {
+  replyDelayMs?: (text: string) => number;
+  rejectToken?: boolean;
+  /** Whether message drafts are accepted (default yes); refused, the bot streams by edits. */
+  drafts?: boolean;
+}
+
+export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
   const calls: ApiCall[] = [];
   const tokens = new Set<string>();
   const queue: Update[] = [];
@@ -53,7 +62,7 @@ export function startFakeBotApi(
     const text = await req.text();
     const payload = text ? JSON.parse(text) as Record<string, unknown> : {};
     if (method !== "getUpdates") {
-      calls.push({ method, payload });
+      calls.push({ method, payload, at: performance.now() });
       notify();
     }
     const ok = (result: unknown) => Response.json({ ok: true, result });
@@ -83,10 +92,16 @@ export function startFakeBotApi(
           ...queue.filter((u) => u.update_id >= offset || redelivered.has(u)),
         );
         const deadline = Date.now() + Math.min(Number(payload.timeout ?? 0), 2) * 1000;
+        const limit = Number(payload.limit ?? 100);
         for (;;) {
-          const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u));
+          const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u))
+            .slice(0, limit);
           if (ready.length || Date.now() >= deadline) {
-            for (const u of ready) redelivered.delete(u);
+            const now = performance.now();
+            for (const u of ready) {
+              redelivered.delete(u);
+              if (!served.has(u.update_id)) served.set(u.update_id, now);
+            }
             // Served updates stay until an offset above them confirms them.
             queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
             return ok(ready);
@@ -102,15 +117,22 @@ export function startFakeBotApi(
           notify();
           return new Response(null, { status: 499 });
         }
-        calls.push({ method: "sendMessage:done", payload });
+        const id = messageId++;
+        calls.push({ method: "sendMessage:done", payload, result: { message_id: id } });
         notify();
         return ok({
-          message_id: messageId++,
+          message_id: id,
           date: Math.floor(Date.now() / 1000),
           chat: { id: payload.chat_id, type: "private" },
           text: payload.text,
         });
       }
+      case "sendMessageDraft":
+        if (opts.drafts === false) {
+          const description = "Bad Request: method is not available for this bot";
+          return Response.json({ ok: false, error_code: 400, description }, { status: 400 });
+        }
+        return ok(true);
       case "answerCallbackQuery": {
         // Telegram takes one answer per press; a later one is refused as too old.
         const id = String(payload.callback_query_id);
@@ -126,12 +148,14 @@ export function startFakeBotApi(
     }
   });
   const answered = new Set<string>();
+  const served = new Map<number, number>();
   const redelivered = new Set<Update>();
   const addr = server.addr as Deno.NetAddr;
   const api: FakeBotApi = {
     apiRoot: `http://127.0.0.1:${addr.port}`,
     calls,
     tokens,
+    served,
     push: (...updates) => void queue.push(...updates),
     redeliver(update) {
       redelivered.add(update);

@@ -52,6 +52,8 @@ export interface OpenAiMockOptions {
   defaultText?: string;
   /** Unscripted answers made from the request's last user message instead (e.g. an echo). */
   replyTo?: (lastUserMessage: string) => string;
+  /** Pause between the frames of unscripted streamed answers (default none). */
+  chunkDelayMs?: number;
 }
 
 export interface OpenAiMock extends AsyncDisposable {
@@ -172,7 +174,7 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
     const n = ++serial;
     const model = typeof body.model === "string" ? body.model : "gpt-4o-mini";
     const created = Math.floor(Date.now() / 1000);
-    const chunkDelay = scripted?.chunkDelayMs ?? 0;
+    const chunkDelay = scripted?.chunkDelayMs ?? (scripted ? 0 : opts.chunkDelayMs ?? 0);
     if (kind === "chat" || kind === "responses") {
       const reply = textReply(scripted, kind === "chat" ? body.messages : body.input);
       const prompt = kind === "chat" ? body.messages : [body.instructions, body.input];

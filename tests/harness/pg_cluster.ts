@@ -1,7 +1,10 @@
 // A throwaway PostgreSQL cluster a test owns: initdb in a temporary directory, a free port, trust
 // login, started and stopped at will (a database outage the test controls), removed afterwards.
 // Uses the server's own binaries (PG_BIN, else Debian's /usr/lib/postgresql/<newest>/bin, else
-// PATH); as root they run as the `postgres` user, which initdb requires.
+// PATH); as root they run as the `postgres` user, which initdb requires. `ownPostgres` gives a
+// database of its own for processes: on TEST_DATABASE_URL's server when set, else such a cluster.
+
+import { processDb, serverUrl } from "./db.ts";
 
 export interface PgCluster extends AsyncDisposable {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
@@ -111,4 +114,32 @@ async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
     throw new Error(`${cmd} ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
   }
   return dec.decode(out.stdout).trim();
+}
+
+/** Whether a PostgreSQL database of its own can be had here; the reason when not. */
+export function postgresMissing(): string | undefined {
+  if (serverUrl()) return undefined;
+  const found = pgBinaries();
+  return "missing" in found ? `no TEST_DATABASE_URL, and ${found.missing}` : undefined;
+}
+
+/**
+ * An empty PostgreSQL database for processes (`soulbot …`): a new database on TEST_DATABASE_URL's
+ * server, else a throwaway cluster. Disposing of it drops the database or removes the cluster.
+ */
+export async function ownPostgres(): Promise<{ url: string; where: string } & AsyncDisposable> {
+  if (serverUrl()) {
+    const db = await processDb();
+    return {
+      url: db.env.DATABASE_URL!,
+      where: "a new database on TEST_DATABASE_URL's server",
+      [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+    };
+  }
+  const cluster = await startPgCluster();
+  return {
+    url: cluster.url,
+    where: "a throwaway cluster",
+    [Symbol.asyncDispose]: () => cluster[Symbol.asyncDispose](),
+  };
 }
