@@ -3,9 +3,11 @@
 // then ask for the next offset — which is what confirms the batch to Telegram, so a crash at any
 // moment loses nothing (an unconfirmed batch is delivered again and the inbox ignores what it
 // has); while a batch cannot be stored, its button presses and chats are told so (outage.ts). The
-// inbox's worker handles the updates (worker.ts). At a stop the long poll is cut short
-// and updates in hand get a bounded time to finish; a second instance polling with the same
-// token (409 Conflict) ends polling with a clear error.
+// inbox's worker handles the updates (worker.ts) — in this process, or, receiving only
+// (`work: false`), in `soulbot worker` processes. At a stop the long poll is cut short and
+// updates in hand get a bounded time to finish; a second instance polling with the same token,
+// or a webhook set for it (409 Conflict either way), ends polling with a clear error. A webhook is
+// never removed here: going back to polling is `soulbot webhook delete`, deliberately.
 
 import { type Bot, GrammyError, HttpError } from "grammy";
 import { describeError, type Logger } from "../log.ts";
@@ -25,6 +27,8 @@ export interface PollingOptions {
   initDeadlineMs?: number;
   /** Called once polling has started (the fourth start-up line is logged just before). */
   onPolling?: () => void;
+  /** Whether this process's worker handles what is stored (default yes; no: receive only). */
+  work?: boolean;
   /** Who is told what while updates cannot be stored (outage.ts); nobody without it. */
   outage?: OutageNotices;
 }
@@ -68,19 +72,18 @@ export async function registerCommands(bot: Bot<BotContext>, log: Logger): Promi
 export async function poll(bot: Bot<BotContext>, worker: Worker, opts: PollingOptions) {
   const { log } = opts;
   const drainMs = opts.drainMs ?? 10_000;
-  try {
-    await bot.api.deleteWebhook();
-  } catch (err) {
-    log.warn("Cannot remove a webhook before polling", { err });
-  }
+  const work = opts.work ?? true;
   const stop = new AbortController();
   let signal = "";
   opts.shutdown.then((sig) => {
     signal = sig;
     stop.abort();
   });
-  worker.start();
-  log.info(`✅ Bot authorised as @${bot.botInfo.username} and polling`);
+  if (work) worker.start();
+  log.info(
+    `✅ Bot authorised as @${bot.botInfo.username} and polling` +
+      (work ? "" : " (receiving only: `soulbot worker` processes answer)"),
+  );
   opts.onPolling?.();
   try {
     await fetchIntoInbox(bot, worker, log, stop.signal, opts.outage);
@@ -157,6 +160,13 @@ function stopped(err: unknown): false {
 }
 
 function explainPollingError(err: unknown): Error {
+  if (err instanceof GrammyError && err.error_code === 409 && /webhook/i.test(err.description)) {
+    return new Error(
+      "A webhook is set for this BOT_TOKEN, so Telegram sends updates there and refuses long " +
+        "polling (409 Conflict). Run `soulbot worker` beside the webhook receiver instead, or " +
+        "remove the webhook with `soulbot webhook delete` to go back to polling.",
+    );
+  }
   if (err instanceof GrammyError && err.error_code === 409) {
     return new Error(
       "Another process is already receiving updates for this BOT_TOKEN (Telegram 409 Conflict). " +

@@ -12,8 +12,13 @@ export interface Entry {
 export const COMMANDS: readonly Entry[] = [
   {
     name: "bot",
-    summary: "run the Telegram bot (long polling)",
+    summary: "run the Telegram bot (long polling; --receive-only: store, answer none)",
     load: async () => (await import("./bot.ts")).command,
+  },
+  {
+    name: "worker",
+    summary: "work the inbox only (receives nothing): any number, on any machines",
+    load: async () => (await import("./worker.ts")).command,
   },
   {
     name: "api",
@@ -74,6 +79,7 @@ Environment:
 Examples:
   soulbot check-config                 validate .env and show what is set
   ENV=test soulbot bot                 run the test bot beside the production one
+  soulbot bot --receive-only           poll into the inbox; \`soulbot worker\` processes answer
   soulbot migrate --status             list applied and pending migrations
 
 Exit codes: 0 ok, 1 failure, 2 usage error.`;

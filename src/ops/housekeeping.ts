@@ -18,8 +18,13 @@ export interface HousekeepingDeps {
   db: Db;
   log: Logger;
   metrics: Metrics;
-  /** Only the bot's process prunes updates, expires payments and recovers answers. */
+  /** Only the processes that handle updates prune them, expire payments and recover answers. */
   payments?: Payments;
+  /**
+   * Marks answers a previous stop interrupted (default yes): only where no other process may be
+   * answering now — `soulbot bot` alone, never a worker beside others.
+   */
+  recoverAnswers?: boolean;
 }
 
 export async function startHousekeeping(d: HousekeepingDeps): Promise<AsyncDisposable> {
@@ -34,8 +39,10 @@ export async function startHousekeeping(d: HousekeepingDeps): Promise<AsyncDispo
         log.warn("Cannot expire unpaid payments", { err })
       );
     await prune();
-    const interrupted = await failInterrupted(db);
-    if (interrupted) log.warn(`${interrupted} answer(s) were interrupted by the last stop`);
+    if (d.recoverAnswers ?? true) {
+      const interrupted = await failInterrupted(db);
+      if (interrupted) log.warn(`${interrupted} answer(s) were interrupted by the last stop`);
+    }
     timers.push(setInterval(prune, PRUNE_EVERY_MS), setInterval(expire, EXPIRE_EVERY_MS));
   }
   return {

@@ -112,6 +112,41 @@ export const RULES: readonly Rule[] = [
     lowerBy: ["medical"],
   }),
   rule("overdose", "acute", ["pills_taken"], { lowerBy: ["medical"] }),
+  // An overdose said in the future: all or a pack of pills is acute; pills tonight are acute
+  // beside other risk or means got hold of («знаю, где взять»), concern when said alone.
+  rule("overdose", "acute", ["swallow_fut", "pill_all", "pills"], {
+    ...WISH,
+    window: 3,
+    lowerBy: ["medical"],
+  }),
+  rule("overdose", "acute", ["swallow_fut", "pills", "pill_lot"], {
+    ...WISH,
+    window: 6,
+    clause: false,
+    lowerBy: ["medical"],
+  }),
+  rule("overdose", "acute", ["swallow_fut", "pill_all", "get_means"], {
+    ...WISH,
+    window: 3,
+    clause: false,
+    lowerBy: ["medical"],
+  }),
+  rule("overdose", "raise", ["swallow_fut", "pills", "now"], {
+    window: 8,
+    clause: false,
+    alone: "concern",
+    primedBy: ["get_means", "not_for"],
+    lowerBy: ["medical"],
+    lowerByMessage: ["benign_means"],
+  }),
+  rule("overdose", "raise", ["swallow_fut", "pills", "when"], {
+    window: 8,
+    clause: false,
+    alone: "concern",
+    primedBy: ["get_means", "not_for"],
+    lowerBy: ["medical"],
+    lowerByMessage: ["benign_means"],
+  }),
   rule("imminent", "raise", ["presence", "height"], {
     ...PRESENT,
     window: 2,

@@ -8,6 +8,7 @@ import { processDb, serverUrl } from "../harness/db.ts";
 
 const SUBCOMMANDS = [
   "bot",
+  "worker",
   "api",
   "migrate",
   "smoke",

@@ -48,6 +48,8 @@ export async function runSoulbot(
 }
 
 export interface Running {
+  /** The child's process id (for reading its memory from /proc). */
+  pid: number;
   lines: string[];
   waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
   kill(signal: Deno.Signal): void;
@@ -83,6 +85,7 @@ export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: 
   let exited = false;
   status.then(() => exited = true);
   return {
+    pid: child.pid,
     lines,
     status,
     kill: (signal) => child.kill(signal),

@@ -59,8 +59,7 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
     const method = path.split("/").pop() ?? "";
     const token = /^\/bot([^/]+)\//.exec(path)?.[1];
     if (token) tokens.add(token);
-    const text = await req.text();
-    const payload = text ? JSON.parse(text) as Record<string, unknown> : {};
+    const payload = await readPayload(req);
     if (method !== "getUpdates") {
       calls.push({ method, payload, at: performance.now() });
       notify();
@@ -202,4 +201,17 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
     [Symbol.asyncDispose]: () => api.close(),
   };
   return api;
+}
+
+/** A call's parameters: JSON, or multipart form data when a file is uploaded (sendDocument). */
+async function readPayload(req: Request): Promise<Record<string, unknown>> {
+  if (req.headers.get("content-type")?.startsWith("multipart/form-data")) {
+    const payload: Record<string, unknown> = {};
+    for (const [key, value] of await req.formData()) {
+      payload[key] = typeof value === "string" ? value : `<file ${value.name}>`;
+    }
+    return payload;
+  }
+  const text = await req.text();
+  return text ? JSON.parse(text) as Record<string, unknown> : {};
 }
