@@ -5,7 +5,7 @@ API_PORT ?= 8080
 
 .DEFAULT_GOAL := help
 .PHONY: help setup up down rebuild logs logs-bot logs-api logs-db ps restart-bot backup restore \
-        health stats shell-db redeploy validate
+        health stats shell-db redeploy validate up-workers webhook-info
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
@@ -24,6 +24,12 @@ validate: ## Check .env.prod (same as ./validate-env.sh)
 
 up: ## Start postgres, bot and api
 	$(COMPOSE) up -d
+
+up-workers: ## Webhook mode: postgres, api and WORKERS=N workers (default 2); no polling bot
+	$(COMPOSE) -f compose.yaml -f compose.workers.yaml up -d --scale worker=$(if $(WORKERS),$(WORKERS),2)
+
+webhook-info: ## What Telegram has for the webhook (the secret part of the path as ***)
+	$(COMPOSE) run --rm --no-deps api soulbot webhook info
 
 down: ## Stop every service (the database volume stays)
 	$(COMPOSE) down

@@ -31,7 +31,9 @@ import { flagOn } from "./flags.ts";
 import { ipMatcher } from "./payments/ip_allowlist.ts";
 import { createApi } from "./api/app.ts";
 import type { BotServices } from "./bot/context.ts";
-import { type BotDeps, createBot } from "./bot/bot.ts";
+import { createBot } from "./bot/bot.ts";
+import type { LimitVerdicts } from "./bot/rate_limit.ts";
+import { SPAM_LIMIT, type SpamLimit } from "./inbox/inbox.ts";
 import { createNotifier, telegramSender } from "./bot/payment_notices.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./bot/worker.ts";
 import { expiredMessage } from "./bot/outage.ts";
@@ -59,7 +61,8 @@ export interface AppOverrides {
   lexicon?: Lexicon;
   /** Known bot identity (tests, smoke); otherwise fetched with getMe. */
   botInfo?: UserFromGetMe;
-  rateLimit?: BotDeps["rateLimit"];
+  /** The spam limit (defaults: SPAM_LIMIT in src/inbox/inbox.ts). */
+  rateLimit?: Partial<SpamLimit>;
   /** How long a button press may wait for its answer (default 5 s). */
   answerCallbacksWithinMs?: number;
   /** Least time between two edits of a streamed answer (default 1 s, Telegram's pace). */
@@ -69,7 +72,7 @@ export interface AppOverrides {
   /** Waits between retries of a YooKassa request (tests: none). */
   paymentRetryDelaysMs?: number[];
   /** The inbox worker's tuning (tests: no retry delays). */
-  worker?: Omit<WorkerOptions, "db" | "bot" | "log">;
+  worker?: Omit<WorkerOptions, "db" | "bot" | "log" | "verdicts" | "spamLimit">;
 }
 
 export interface App extends AsyncDisposable {
@@ -172,6 +175,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         pseudonym,
         metrics,
       };
+      const verdicts: LimitVerdicts = new WeakMap();
       const bot = createBot({
         ...services,
         token: config.botToken,
@@ -179,7 +183,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         log,
         botInfo: overrides.botInfo,
         recordPath: opts.recordPath,
-        rateLimit: overrides.rateLimit,
+        verdicts,
         answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
       const worker = createWorker({
@@ -189,6 +193,8 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         db,
         bot,
         log,
+        verdicts,
+        spamLimit: { ...SPAM_LIMIT, ...overrides.rateLimit },
       });
       return { bot, worker, services };
     },
@@ -204,6 +210,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         metrics,
         statsToken: config.statsToken,
         now,
+        webhook: config.webhook.receiver,
       }),
     async [Symbol.asyncDispose]() {
       if (!own) return;

@@ -60,6 +60,10 @@ const HELP = {
   POSTGRES_PASSWORD: "set it to the database user's password, or remove it for trust login",
   STATS_TOKEN: "set it to a long random string (at least 16 letters, digits or -._~+/), e.g. the " +
     "output of `openssl rand -hex 24`, or remove it to turn GET /stats off",
+  WEBHOOK_PATH_SECRET: "set it to a random string of 16 to 256 letters, digits, _ or -, e.g. " +
+    "`openssl rand -hex 24`, or remove it (with WEBHOOK_SECRET_TOKEN) to turn the webhook off",
+  WEBHOOK_SECRET_TOKEN: "set it to a random string of 16 to 256 letters, digits, _ or -, e.g. " +
+    "`openssl rand -hex 24` (another one), or remove it (with WEBHOOK_PATH_SECRET)",
   SHOP: "set it to the numeric shopId from the YooKassa dashboard",
   DB_URL:
     "use postgres://user:password@host:5432/dbname, or remove it to use the embedded database",
@@ -171,6 +175,16 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     /** Bearer token for the api's GET /stats and GET /metrics; undefined: /stats is off. */
     // What an `Authorization: Bearer` header can carry (RFC 6750); bearerAuth refuses the rest.
     statsToken: key("STATS_TOKEN", /^[\w.~+/-]{16,}=*$/),
+    /**
+     * The webhook receiver (POST /telegram/<pathSecret> on the api; on when both secrets are
+     * set) and `soulbot webhook set` (which needs the public address too). Telegram's
+     * secret_token allows 1–256 of A-Z, a-z, 0-9, _ and -; we ask for 16 at least.
+     */
+    webhook: z.object({
+      url: v.url("WEBHOOK_URL", undefined),
+      pathSecret: key("WEBHOOK_PATH_SECRET", WEBHOOK_SECRET_FORMAT),
+      secretToken: key("WEBHOOK_SECRET_TOKEN", WEBHOOK_SECRET_FORMAT),
+    }),
     adminIds: v.ids("ADMIN_IDS", HELP.ADMINS),
     /** Where crisis alerts (never message text) go; undefined: nowhere. */
     adminChatId: v.chatId("ADMIN_CHAT_ID"),
@@ -180,25 +194,35 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
     }),
     backupDir: v.text("BACKUP_DIR", "./backups"),
   });
-  const crossChecked = config.superRefine(({ database: d, yookassa: y, statsToken }, ctx) => {
-    const problem = (message: string) => ctx.addIssue({ code: "custom", message });
-    const placeholder = (name: keyof typeof HELP, value: string | undefined) =>
-      value && v.isPlaceholder(value) && problem(`${name} is still a placeholder: ${HELP[name]}`);
-    if (!d.url && d.host) {
-      const needs = "(needed with POSTGRES_HOST; or set DATABASE_URL instead)";
-      if (!d.name) problem(`POSTGRES_DB is missing: set it to the database name ${needs}`);
-      if (!d.user) problem(`POSTGRES_USER is missing: set it to the user name ${needs}`);
-      placeholder("POSTGRES_PASSWORD", d.password);
-    }
-    if (y.shopId) placeholder("YOOKASSA_SECRET_KEY", y.secretKey);
-    if (y.shopId && !y.secretKey) {
-      problem(`YOOKASSA_SECRET_KEY is missing: ${HELP.YOOKASSA_SECRET_KEY} ${BOTH}`);
-    }
-    placeholder("STATS_TOKEN", statsToken);
-    if (!y.shopId && v.real(y.secretKey)) {
-      problem(`YOOKASSA_SHOP_ID is missing: ${HELP.SHOP} ${BOTH}`);
-    }
-  });
+  const crossChecked = config.superRefine(
+    ({ database: d, yookassa: y, statsToken, webhook }, ctx) => {
+      const problem = (message: string) => ctx.addIssue({ code: "custom", message });
+      const placeholder = (name: keyof typeof HELP, value: string | undefined) =>
+        value && v.isPlaceholder(value) && problem(`${name} is still a placeholder: ${HELP[name]}`);
+      if (!d.url && d.host) {
+        const needs = "(needed with POSTGRES_HOST; or set DATABASE_URL instead)";
+        if (!d.name) problem(`POSTGRES_DB is missing: set it to the database name ${needs}`);
+        if (!d.user) problem(`POSTGRES_USER is missing: set it to the user name ${needs}`);
+        placeholder("POSTGRES_PASSWORD", d.password);
+      }
+      if (y.shopId) placeholder("YOOKASSA_SECRET_KEY", y.secretKey);
+      if (y.shopId && !y.secretKey) {
+        problem(`YOOKASSA_SECRET_KEY is missing: ${HELP.YOOKASSA_SECRET_KEY} ${BOTH}`);
+      }
+      placeholder("STATS_TOKEN", statsToken);
+      placeholder("WEBHOOK_PATH_SECRET", webhook.pathSecret);
+      placeholder("WEBHOOK_SECRET_TOKEN", webhook.secretToken);
+      const [path, token] = [v.real(webhook.pathSecret), v.real(webhook.secretToken)];
+      if (path && !token) problem(`WEBHOOK_SECRET_TOKEN is missing: ${HELP.WEBHOOK_SECRET_TOKEN}`);
+      if (token && !path) problem(`WEBHOOK_PATH_SECRET is missing: ${HELP.WEBHOOK_PATH_SECRET}`);
+      if (path && path === token) {
+        problem("WEBHOOK_SECRET_TOKEN is the same as WEBHOOK_PATH_SECRET: give each its own value");
+      }
+      if (!y.shopId && v.real(y.secretKey)) {
+        problem(`YOOKASSA_SHOP_ID is missing: ${HELP.SHOP} ${BOTH}`);
+      }
+    },
+  );
   return z.preprocess(v.readEnv(config.shape), crossChecked).transform(
     ({ database: d, yookassa: y, ...c }) => {
       const database: DatabaseConfig = d.url
@@ -213,11 +237,28 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
         database,
         yookassa: { ...y, secretKey: y.shopId ? v.real(y.secretKey) : undefined },
         statsToken: v.real(c.statsToken),
+        webhook: webhookConfig(c.webhook),
         log: { ...c.log, format: c.log.format ?? (c.env === "prod" ? "json" : "pretty") },
         backupDir: resolveDir(cwd, c.backupDir),
       };
     },
   );
+}
+
+const WEBHOOK_SECRET_FORMAT = /^[A-Za-z0-9_-]{16,256}$/;
+
+/** The webhook's settings: `receiver` only when both secrets are set. */
+export interface WebhookConfig {
+  /** The public address Telegram posts to (without the path); needed by `webhook set`. */
+  url?: string;
+  receiver?: { pathSecret: string; secretToken: string };
+}
+
+function webhookConfig(w: { url?: string; pathSecret?: string; secretToken?: string }) {
+  const [pathSecret, secretToken] = [v.real(w.pathSecret), v.real(w.secretToken)];
+  const config: WebhookConfig = { url: w.url };
+  if (pathSecret && secretToken) config.receiver = { pathSecret, secretToken };
+  return config;
 }
 
 const withPrices = (text: string) => ({ ...DEFAULT_PRICES, ...parsePriceTable(text) });

@@ -84,6 +84,7 @@ Deno.test("an empty environment gives the defaults", () => {
     inbox: { updateTimeoutSeconds: 300 },
     metrics: { port: 9101 },
     statsToken: undefined,
+    webhook: { url: undefined },
     adminIds: [],
     adminChatId: undefined,
     log: { level: "info", format: "pretty" },
@@ -508,5 +509,36 @@ Deno.test("the triage judge and its time limit: a model, off, or a bad limit nam
     () => loadConfig({ SAFETY_TIMEOUT_MS: "soon" }),
     (err: unknown) =>
       err instanceof ConfigError && err.problems.some((p) => p.startsWith("SAFETY_TIMEOUT_MS")),
+  );
+});
+
+Deno.test("config: the webhook's secrets — both or neither, each its own, in Telegram's format", () => {
+  const base = { BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ" };
+  const path = "path_secret-0123456789";
+  const token = "token_secret-0123456789";
+  const on = loadConfig({ ...base, WEBHOOK_PATH_SECRET: path, WEBHOOK_SECRET_TOKEN: token });
+  assert.deepEqual(on.webhook.receiver, { pathSecret: path, secretToken: token });
+  assert.equal(loadConfig(base).webhook.receiver, undefined);
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (err) {
+      return (err as ConfigError).problems.join("\n");
+    }
+    return "";
+  };
+  assert.match(problems({ WEBHOOK_PATH_SECRET: path }), /WEBHOOK_SECRET_TOKEN is missing/);
+  assert.match(problems({ WEBHOOK_SECRET_TOKEN: token }), /WEBHOOK_PATH_SECRET is missing/);
+  assert.match(
+    problems({ WEBHOOK_PATH_SECRET: path, WEBHOOK_SECRET_TOKEN: path }),
+    /give each its own value/,
+  );
+  const short = problems({ WEBHOOK_PATH_SECRET: "short", WEBHOOK_SECRET_TOKEN: "a b c" });
+  assert.match(short, /WEBHOOK_PATH_SECRET is not in the expected format/);
+  assert.match(short, /WEBHOOK_SECRET_TOKEN is not in the expected format/);
+  assert.ok(!short.includes("short") && !short.includes("a b c"), "values are never shown");
+  assert.match(
+    problems({ WEBHOOK_URL: "not a url" }),
+    /WEBHOOK_URL="not a url" is not a valid URL/,
   );
 });

@@ -3,6 +3,7 @@
 //   POST /yookassa/notifications  YooKassa's payment notifications, from allowed addresses only
 //   GET  /stats?days=N            the `soulbot stats` report as JSON (Bearer STATS_TOKEN)
 //   GET  /metrics                 this process's Prometheus metrics (Bearer STATS_TOKEN if set)
+//   POST /telegram/<path secret>  Telegram's webhook, into the inbox (webhook.ts; with the secrets)
 // One log line and one soulnear_http_request_duration_seconds observation per request, and a
 // single error handler. The bearer token is checked by Hono's bearerAuth (constant time). A request
 // body over MAX_BODY_BYTES is refused with 413 before any route reads it (hono/body-limit: by its
@@ -22,6 +23,7 @@ import type { Outcome } from "../payments/store.ts";
 import { VERSION } from "../version.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { buildReport } from "../stats/report.ts";
+import { addWebhook, WEBHOOK_ROUTE, type WebhookDeps } from "./webhook.ts";
 
 /** What the server passes along with each request (the direct peer's address). */
 export interface ApiEnv {
@@ -41,6 +43,8 @@ export interface ApiDeps {
   /** Bearer token for /stats (off without it) and /metrics (open without it). */
   statsToken?: string;
   now?: () => Date;
+  /** Telegram's webhook receiver (undefined: none, and /telegram/… is not found). */
+  webhook?: Pick<WebhookDeps, "pathSecret" | "secretToken">;
 }
 
 const ROUTES = new Set(["/health", "/yookassa/notifications", "/stats", "/metrics"]);
@@ -57,20 +61,23 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = ROUTES.has(c.req.path) ? c.req.path : "unmatched";
+    // The webhook's path holds a secret: it is never logged or used as a label.
+    const webhook = deps.webhook !== undefined && c.req.path.startsWith("/telegram/");
+    const path = webhook ? WEBHOOK_ROUTE : c.req.path;
+    const route = ROUTES.has(path) || webhook ? path : "unmatched";
     deps.metrics.httpRequests.observe(
       { route, method: c.req.method, status: String(c.res.status) },
       seconds,
     );
     const fields = {
       method: c.req.method,
-      path: c.req.path,
+      path,
       status: c.res.status,
       ms: Math.round(seconds * 1000),
     };
     if (c.res.status >= 500) log.warn("api request failed", fields);
     // Health probes come every few seconds; they stay out of the info log when all is well.
-    else if (c.req.path === "/health" || c.req.path === "/metrics") {
+    else if (path === "/health" || path === "/metrics" || path === WEBHOOK_ROUTE) {
       log.debug("api request", fields);
     } else log.info("api request", fields);
   });
@@ -80,7 +87,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     onError: (c) => {
       log.warn("Refused a request body over the limit", {
         method: c.req.method,
-        path: c.req.path,
+        path: c.req.path.startsWith("/telegram/") ? WEBHOOK_ROUTE : c.req.path,
         limit: MAX_BODY_BYTES,
       });
       return c.json({ error: "payload too large" }, 413);
@@ -90,7 +97,8 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   app.onError((err, c) => {
     // A refusal thrown by middleware (bearerAuth's 401) is an answer, not an error.
     if (err instanceof HTTPException) return err.getResponse();
-    log.error("api error", { method: c.req.method, path: c.req.path, err });
+    const path = c.req.path.startsWith("/telegram/") ? WEBHOOK_ROUTE : c.req.path;
+    log.error("api error", { method: c.req.method, path, err });
     return c.json({ error: "internal error" }, 500);
   });
   app.notFound((c) => c.json({ error: "not found" }, 404));
@@ -107,6 +115,8 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     app.use("/stats", auth);
     app.use("/metrics", auth);
   }
+
+  if (deps.webhook) addWebhook(app, { db, log, ...deps.webhook });
 
   app.get("/health", async (c) => {
     let database = "ok";

@@ -1,7 +1,10 @@
 // Answers one message in an assistant chat: composes the prompt (style, user, history within the
 // token budget), streams the model's answer into the chat, enforces the brief length, saves the
 // reply with tokens, cost and timings. When the model is unavailable the user's message stays
-// saved as failed and the user gets a retry button.
+// saved as failed and the user gets a retry button. The update that asks for the answer has
+// opened its delivery (src/inbox/deliveries.ts): the messages showing the answer are recorded
+// there, so a try cut off by a dying worker is finished in them (`shown`), and a worker that lost
+// the update to another changes nothing when it ends late.
 
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "./context.ts";
@@ -12,6 +15,8 @@ import { LlmUnavailableError } from "../llm/llm.ts";
 import { limitParagraphs } from "./format/split.ts";
 import { costUsd } from "../llm/pricing.ts";
 import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
+import { closeDelivery, type DeliveryCare, recordMessages, setCare } from "../inbox/deliveries.ts";
+import { careFollowUp, retriage, type TriageDeps } from "./triage.ts";
 import { getStyle } from "../style/settings.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
 import { isTransient } from "../db/transient.ts";
@@ -35,20 +40,33 @@ export type AnswerDeps = Pick<
   "db" | "llm" | "ai" | "analysis" | "now" | "metrics" | "helplines"
 >;
 
-export async function answer(
-  ctx: BotContext,
-  d: AnswerDeps,
-  assistant: Assistant,
-  messageId: number,
-  text: string,
-  care?: Care,
-) {
+/** One answer to give: the user's message (its conversation_history id and text) and its care. */
+export interface AnswerJob {
+  assistant: Assistant;
+  messageId: number;
+  text: string;
+  care?: Care;
+  /** The messages an interrupted try of this answer left: it is finished in them. */
+  shown?: readonly number[];
+}
+
+/** How an answer ended: delivered, a notice with «Повторить», or given by another worker. */
+export type Answered = "answered" | "failed" | "superseded";
+
+export async function answer(ctx: BotContext, d: AnswerDeps, job: AnswerJob): Promise<Answered> {
+  const { assistant, messageId, text, care } = job;
   const { db, llm, ai, analysis, now, metrics } = d;
   const user = ctx.user;
   const started = performance.now();
   await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
   const api = ai.api(user.id);
-  const reply = streamingReply(ctx, { editEveryMs: ai.streamEditMs, drafts: ai.drafts });
+  const updateId = ctx.update.update_id;
+  const reply = streamingReply(ctx, {
+    editEveryMs: ai.streamEditMs,
+    drafts: ai.drafts,
+    shown: job.shown,
+    onShown: (ids) => recordMessages(db, updateId, ids),
+  });
   try {
     const styled = ctx.flags.enableStyleSettings;
     const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
@@ -84,7 +102,7 @@ export async function answer(
     if (reply.firstTextMs !== undefined) {
       metrics.answerFirstText.observe({ assistant }, reply.firstTextMs / 1000);
     }
-    await saveReply(db, {
+    const saved = await saveReply(db, {
       userMessageId: messageId,
       userId: user.id,
       assistant,
@@ -97,6 +115,7 @@ export async function answer(
       totalMs,
       now: now(),
     });
+    if (!saved) return superseded(ctx);
     ctx.log.info("answered", {
       assistant,
       api,
@@ -110,21 +129,64 @@ export async function answer(
       care,
     });
     analysis.afterAnswer(user.id, assistant, messageId);
+    return "answered";
   } catch (err) {
     // Given up on by the worker (its time limit): the update's retry answers; this run is silent.
     if (ctx.signal?.aborted) throw err;
-    await markFailed(db, messageId).catch((e) =>
-      ctx.log.warn("Cannot mark the message as failed", { err: e })
-    );
+    const failed = await markFailed(db, messageId).catch((e) => {
+      ctx.log.warn("Cannot mark the message as failed", { err: e });
+      return true;
+    });
     // Services being down (the model, Telegram, the database) is a warning; anything else is ours.
     if (isUpstream(err)) ctx.log.warn("Answer failed: a service is unavailable", { err });
     else ctx.log.error("Answer failed", { err });
-    const keyboard = new InlineKeyboard().text("🔁 Повторить", RETRY(messageId))
-      .text(BACK_TO_MENU, MENU.main);
-    await reply.fail(UNAVAILABLE, keyboard).catch((e) =>
+    if (!failed) return superseded(ctx);
+    await reply.fail(UNAVAILABLE, retryKeyboard(messageId)).catch((e) =>
       ctx.log.warn("Cannot tell the user the answer failed", { err: e })
     );
+    return "failed";
   }
+}
+
+/** «🔁 Повторить» for a user's message that was not answered, and the way back to the menu. */
+export function retryKeyboard(messageId: number): InlineKeyboard {
+  return new InlineKeyboard().text("🔁 Повторить", RETRY(messageId)).text(BACK_TO_MENU, MENU.main);
+}
+
+function superseded(ctx: BotContext): Answered {
+  ctx.log.warn("An answer ended after another worker had taken its update; it is left as is");
+  return "superseded";
+}
+
+/** The care an answer is given with, as a delivery stores it. */
+export function careOf(care: DeliveryCare | undefined): Care | undefined {
+  return care === "none" ? undefined : care;
+}
+
+/**
+ * Answers a message whose delivery this update opened, then the soft line with help for a
+ * message of concern (also after a failure), and closes the delivery.
+ */
+export async function deliverAnswer(ctx: BotContext, d: AnswerDeps, job: AnswerJob) {
+  const outcome = await answer(ctx, d, job);
+  if (outcome === "superseded") return;
+  await careFollowUp(ctx, d, job.care);
+  await closeDelivery(d.db, ctx.update.update_id, outcome === "answered" ? "done" : "notice");
+}
+
+/**
+ * Answers a message claimed again (a retry, a message held at the free limit): it is triaged
+ * again first, and one now judged acute gets the crisis card instead of an answer.
+ */
+export async function answerClaimed(
+  ctx: BotContext,
+  d: AnswerDeps & TriageDeps,
+  job: Omit<AnswerJob, "care">,
+) {
+  const guard = await retriage(ctx, d, job.assistant, job.messageId, job.text);
+  if (guard.handled) return void await closeDelivery(d.db, ctx.update.update_id, "done");
+  await setCare(d.db, ctx.update.update_id, guard.care ?? "none");
+  await deliverAnswer(ctx, d, { ...job, care: guard.care });
 }
 
 /**

@@ -13,8 +13,9 @@
 //                         there is answered)
 //   4. cleanInput       — text that is not a string is dropped (the message counts as media),
 //                         control characters are stripped from text, captions and names
-//   5. rateLimit        — per user in 10 s at most 15 taps and commands (more are answered and
-//                         dropped) and 15 messages of words (more wait for the next window)
+//   5. rateLimit        — per chat in 10 s at most 15 taps and commands (more are answered and
+//                         dropped) and 15 messages of words (more wait for room in the inbox),
+//                         counted in the database by the worker's claim, across all workers
 //   6. answerCallbacks  — every callback query is answered, whatever happens below, and within
 //                         5 s even when handling takes longer (callbacks.ts)
 //   7. session          — per-chat dialog state in aiogram_states
@@ -24,17 +25,22 @@
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
 //                         /helplines; /export_my_data and /delete_me (rights that need no consent)
 //  11. requireConsent   — nothing else works until the user has agreed
-//  12. features         — the crisis card's buttons, the safety plan, menu, profile,
+//  12. resumeInterrupted — an update taken up again whose model answer (chat or quiz result)
+//                         was cut off finishes it in the same message, and does nothing else
+//                         again (interrupted.ts)
+//  13. features         — the crisis card's buttons, the safety plan, menu, profile,
 //                         psychological profile, style settings, chats, quizzes, subscription,
 //                         admin (/grant, /revoke, /admin)
-//  13. fallback         — stale buttons (and callback data with an impossible id), unknown
+//  14. fallback         — stale buttons (and callback data with an impossible id), unknown
 //                         commands and text, media
 //
 // An update that fails because a service is down (serviceDown) is tried again later by the
 // worker; one that fails by our own fault is tried again a few times and then parked, and only
 // then ends in bot.catch: logged with the update id, and the user gets a short apology (APOLOGY) —
-// as the button's toast when the press has not been answered yet, else in the chat. A database
-// outage reaching bot.catch some other way is told as one (OUTAGE).
+// as the button's toast when the press has not been answered yet, else in the chat — or, when the
+// update was writing a model's answer, that half-written answer becomes a notice with
+// «🔁 Повторить» instead. A database outage reaching bot.catch some other way is told as one
+// (OUTAGE).
 
 import { Bot, BotError, GrammyError, HttpError, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -67,7 +73,8 @@ import { preConsentTriage, sosFeature } from "./features/sos.ts";
 import { helplinesFeature } from "./features/helplines.ts";
 import { safetyPlanFeature } from "./features/safety_plan.ts";
 import { privacyFeature } from "./features/privacy.ts";
-import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { type LimitVerdicts, rateLimit } from "./rate_limit.ts";
+import { type GiveUpDeps, replaceInterrupted, resumeInterrupted } from "./interrupted.ts";
 import { telegramMetrics } from "./telegram_metrics.ts";
 
 /** The services every handler sees, plus what only the bot's construction needs. */
@@ -78,8 +85,8 @@ export interface BotDeps extends Omit<BotServices, "now"> {
   /** Known bot identity (tests); otherwise fetched with getMe by bot.init(). */
   botInfo?: UserFromGetMe;
   recordPath?: string;
-  /** Incoming updates per user per window (defaults in rate_limit.ts). */
-  rateLimit?: RateLimitOptions;
+  /** The spam limit's verdicts, handed over by the inbox's worker (rate_limit.ts). */
+  verdicts?: LimitVerdicts;
   /** How long a button press may wait for its answer (default 5 s, callbacks.ts). */
   answerCallbacksWithinMs?: number;
   now?: () => Date;
@@ -107,7 +114,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);
-  bot.use(rateLimit<BotContext>(deps.rateLimit));
+  bot.use(rateLimit<BotContext>(deps.verdicts ?? new WeakMap()));
   bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
   bot.use(session<SessionData, BotContext>({
     initial: () => ({}),
@@ -120,21 +127,34 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(preConsentTriage(services), onboardingFeature(services), helpFeature(services));
   bot.use(sosFeature(services), helplinesFeature(services), privacyFeature(services));
   bot.use(requireConsent);
+  bot.use(resumeInterrupted(services));
   bot.use(safetyFeature(services), safetyPlanFeature(services));
   bot.use(menuFeature(services), profileFeature(services), psyProfileFeature(services));
   bot.use(settingsFeature(services), chatFeature(services), quizFeature(services));
   bot.use(subscriptionFeature(services), adminFeature(services), adminStatsFeature(services));
   bot.use(fallbackFeature(services));
-  bot.catch((err) => handleError(err, deps.log));
+  bot.catch((err) => handleError(err, { db: deps.db, api: bot.api, log: deps.log }));
   return bot;
 }
 
-async function handleError(err: BotError<BotContext>, log: Logger): Promise<void> {
+async function handleError(err: BotError<BotContext>, d: GiveUpDeps): Promise<void> {
+  const { log } = d;
   const ctx = err.ctx;
   const cause = err.error;
   const fields = { update_id: ctx.update.update_id, err: cause };
   if (serviceDown(cause)) log.warn("Update failed because a service is unavailable", fields);
   else log.error("Update failed", fields);
+  const interrupted = await replaceInterrupted(d, ctx.update.update_id).catch((giveUpErr) => {
+    log.warn("Cannot replace an interrupted answer with a notice", { err: giveUpErr });
+    return false;
+  });
+  if (interrupted) {
+    // The notice stands for the apology; a button pressed still stops spinning.
+    if (ctx.callbackQuery && !callbackAnswered(ctx)) {
+      await ctx.answerCallbackQuery().catch(() => {});
+    }
+    return;
+  }
   const text = isTransient(cause) ? OUTAGE : APOLOGY;
   try {
     // A press answered by an earlier attempt can no longer show a toast: then the chat has it.

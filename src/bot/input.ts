@@ -8,39 +8,14 @@
 //   - callback data that is not a string is dropped: no handler matches, the fallback answers the
 //     press as a stale button;
 //   - the sender's names, stored with the user's record, are cleaned as text is.
+// What the inbox stores was made storable already (storableUpdate, src/inbox/incoming.ts).
 
 import type { MiddlewareFn } from "grammy";
 import type { BotContext } from "./context.ts";
-import { cleanText, cleanTextAndSpans, type Span } from "../text/clean.ts";
+import { cleanText } from "../text/clean.ts";
+import { cleanBody } from "../inbox/incoming.ts";
 
 type Fields = Record<string, unknown>;
-
-/**
- * A copy of `update` that can be stored and read: message texts and captions cleaned with their
- * entities moved (as cleanInput does), then every other string without control characters and
- * lone surrogates — PostgreSQL's jsonb refuses U+0000 and half characters anywhere, and one such
- * update must not stop the whole batch it came in. The inbox stores this copy.
- */
-export function storableUpdate<U extends object>(update: U): U {
-  const copy = structuredClone(update) as Fields;
-  for (const key of ["message", "edited_message", "channel_post", "edited_channel_post"]) {
-    const message = copy[key];
-    if (message && typeof message === "object") {
-      cleanBody(message as Fields, "text", "entities");
-      cleanBody(message as Fields, "caption", "caption_entities");
-    }
-  }
-  return cleanStrings(copy) as U;
-}
-
-function cleanStrings(value: unknown): unknown {
-  if (typeof value === "string") return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanStrings);
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) (value as Fields)[k] = cleanStrings(v);
-  }
-  return value;
-}
 
 export const cleanInput: MiddlewareFn<BotContext> = async (ctx, next) => {
   const message = ctx.message as Fields | undefined;
@@ -53,29 +28,6 @@ export const cleanInput: MiddlewareFn<BotContext> = async (ctx, next) => {
   if (ctx.from) cleanPerson(ctx.from as unknown as Fields);
   await next();
 };
-
-/** A text field and its entities: a string without control characters, or not there at all. */
-function cleanBody(message: Fields, key: "text" | "caption", entitiesKey: string): void {
-  if (!(key in message) && !(entitiesKey in message)) return;
-  const value = message[key];
-  const entities = spans(message[entitiesKey]);
-  const clean = typeof value === "string" ? cleanTextAndSpans(value, entities) : undefined;
-  delete message[key];
-  delete message[entitiesKey];
-  if (!clean?.text) return;
-  message[key] = clean.text;
-  if (clean.spans.length > 0) message[entitiesKey] = clean.spans;
-}
-
-/** The entities that are spans as the Bot API describes them; anything else is left out. */
-function spans(value: unknown): Span[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter((e): e is Span =>
-    !!e && typeof e === "object" && typeof e.type === "string" &&
-    Number.isSafeInteger(e.offset) && Number.isSafeInteger(e.length) && e.offset >= 0 &&
-    e.length > 0
-  );
-}
 
 function cleanPerson(person: Fields): void {
   for (const key of ["first_name", "last_name", "username", "language_code"]) {

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../../tests/harness/bot.ts";
-import { history } from "../../tests/harness/db.ts";
+import { freshDb, history } from "../../tests/harness/db.ts";
 import { ALICE, Updates } from "../../tests/harness/telegram.ts";
 import { scriptedText, startOpenAiMock } from "../../tests/harness/openai_mock.ts";
 import { MENU } from "./nav.ts";
@@ -79,4 +79,24 @@ Deno.test("rate limit: commands beyond the limit are dropped with one notice; ta
   assert.equal(texts.filter((x) => x === SLOW_DOWN).length, 1);
   assert.equal(texts.filter((x) => String(x).startsWith("❓")).length, 3);
   assert.deepEqual(t.api.of("answerCallbackQuery").map((a) => a.text), [SLOW_TAP, undefined]);
+});
+
+Deno.test("rate limit: holds across workers — a burst spread over two is limited as one", async () => {
+  // Two bots with a worker each on one database, as two `soulbot worker` processes: they take
+  // ALICE's updates in turn. Counted per process, each would let three commands through.
+  await using db = await freshDb();
+  const limit = { limit: 3, windowMs: 60_000 };
+  await using a = await startTestBot({ db, rateLimit: limit });
+  await using b = await startTestBot({ db, rateLimit: limit });
+  const u = new Updates();
+  for (let i = 0; i < 8; i++) await (i % 2 ? b : a).send(u.command(ALICE, "/help"));
+  for (let i = 0; i < 4; i++) await (i % 2 ? b : a).send(u.callback(ALICE, MENU.profile, 101));
+  const texts = [...a.api.of("sendMessage"), ...b.api.of("sendMessage")].map((c) => c.text);
+  assert.equal(texts.filter((x) => String(x).startsWith("❓")).length, 3);
+  assert.equal(texts.filter((x) => x === SLOW_DOWN).length, 1, "told once, by either worker");
+  const answers = [...a.api.of("answerCallbackQuery"), ...b.api.of("answerCallbackQuery")];
+  assert.equal(answers.length, 4, "every tap answered");
+  assert.deepEqual(answers.map((x) => x.text).filter(Boolean), [SLOW_TAP]);
+  const workers = await db.query("SELECT DISTINCT worker FROM inbox");
+  assert.equal(workers.length, 2, "both workers took part");
 });

@@ -3,12 +3,15 @@
 // normal message; otherwise the first text is sent as a message that is then edited. Either way
 // updates come at most once per `editEveryMs` (Telegram allows about one edit a second per
 // chat), and the final text is formatted HTML, split below Telegram's length limit, with a
-// plain-text fallback when Telegram rejects the markup.
+// plain-text fallback when Telegram rejects the markup. An answer whose earlier try was cut off
+// (its worker died) is streamed into the messages that try left (`shown`), edited in place or sent
+// anew when they are gone; `onShown` hears of every change of the messages showing the answer.
 
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { BotContext, DraftSupport } from "./context.ts";
 import { markdownToTelegramHtml, stripToPlainText } from "./format/telegram_html.ts";
 import { splitForTelegram } from "./format/split.ts";
+import { deleteMessages, isGone, isNotModified, replaceText } from "./replace.ts";
 
 const PREVIEW_LIMIT = 3900;
 
@@ -27,6 +30,10 @@ export interface StreamOptions {
   editEveryMs: number;
   drafts: DraftSupport;
   now?: () => number;
+  /** Messages an interrupted try of this answer left: it is streamed into them (by edits). */
+  shown?: readonly number[];
+  /** Hears the messages that show the answer whenever they change. */
+  onShown?: (ids: readonly number[]) => Promise<void>;
 }
 
 export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingReply {
@@ -34,9 +41,9 @@ export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingR
   const started = now();
   const chatId = ctx.chat!.id;
   const draftId = ctx.update.update_id; // non-zero and unique per answer
-  let mode: "draft" | "edit" = opts.drafts.available ? "draft" : "edit";
+  let ids: number[] = [...opts.shown ?? []];
+  let mode: "draft" | "edit" = opts.drafts.available && !ids.length ? "draft" : "edit";
   let text = "";
-  let messageId: number | undefined;
   let firstTextMs: number | undefined;
   let lastShown = "";
   let lastAt = 0;
@@ -47,6 +54,14 @@ export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingR
     chain = chain.then(work).catch((err) => {
       ctx.log.warn("Cannot update the answer preview", { err });
     }).finally(() => busy = false);
+  };
+  /** The messages showing the answer are now `next`: remembered, and told to `onShown`. */
+  const remember = async (next: number[]) => {
+    if (next.length === ids.length && next.every((id, i) => id === ids[i])) return;
+    ids = next;
+    await opts.onShown?.(ids).catch((err) =>
+      ctx.log.warn("Cannot record the messages showing an answer", { err })
+    );
   };
   const preview = () => {
     const clipped = text.length > PREVIEW_LIMIT ? text.slice(0, PREVIEW_LIMIT) + " …" : text;
@@ -67,9 +82,17 @@ export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingR
       ctx.log.warn("Telegram refused a message draft; streaming by edits from now on", { err });
       opts.drafts.available = false;
       mode = "edit";
-      messageId = await send(ctx, html);
+      await remember([await send(ctx, html)]);
       shown(html);
     }
+  };
+  /** Shows `html` in the `i`-th message of the answer (sent when there is none yet). */
+  const put = async (i: number, html: string, plain?: string) => {
+    const known = ids[i];
+    const id = known === undefined
+      ? await send(ctx, html, plain)
+      : await edit(ctx, known, html, plain);
+    if (id !== known) await remember(ids.toSpliced(i, 1, id));
   };
 
   return {
@@ -81,8 +104,7 @@ export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingR
         const html = preview();
         if (html === lastShown) return;
         if (mode === "draft") return await showDraft(html);
-        if (messageId === undefined) messageId = await send(ctx, html);
-        else await edit(ctx, messageId, html);
+        await put(0, html);
         shown(html);
       });
     },
@@ -92,24 +114,27 @@ export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingR
       // A single part falls back to the whole plain text; several fall back part by part.
       const plain = parts.length === 1 ? stripToPlainText(markdown) : undefined;
       for (const [i, part] of parts.entries()) {
-        if (i === 0 && messageId !== undefined) {
-          if (part !== lastShown) await edit(ctx, messageId, part, plain);
-        } else {
-          await send(ctx, part, plain);
-        }
+        if (!(i === 0 && ids[0] !== undefined && part === lastShown)) await put(i, part, plain);
         firstTextMs ??= Math.round(now() - started);
       }
+      // A cut-off try may have shown more parts than this answer has.
+      await dropAfter(parts.length);
     },
     async fail(html, keyboard) {
       await chain;
-      const options = { parse_mode: "HTML" as const, reply_markup: keyboard };
-      if (messageId !== undefined) await ctx.api.editMessageText(chatId, messageId, html, options);
-      else await ctx.reply(html, options);
+      await remember([await replaceText(ctx.api, chatId, ids[0], html, keyboard), ...ids.slice(1)]);
+      await dropAfter(1);
     },
     get firstTextMs() {
       return firstTextMs;
     },
   };
+
+  async function dropAfter(n: number) {
+    if (ids.length <= n) return;
+    await deleteMessages(ctx.api, chatId, ids.slice(n), ctx.log);
+    await remember(ids.slice(0, n));
+  }
 }
 
 function isParseError(err: unknown): boolean {
@@ -133,13 +158,16 @@ async function send(ctx: BotContext, html: string, plain?: string): Promise<numb
   }
 }
 
+/** Edits a message of the answer; returns the id of the message showing it (a new one if gone). */
 async function edit(ctx: BotContext, messageId: number, html: string, plain?: string) {
   try {
     await ctx.api.editMessageText(ctx.chat!.id, messageId, html, { parse_mode: "HTML" });
   } catch (err) {
-    if (err instanceof GrammyError && err.description.includes("message is not modified")) return;
+    if (isNotModified(err)) return messageId;
+    if (isGone(err)) return await send(ctx, html, plain);
     if (!isParseError(err)) throw err;
     ctx.log.warn("Telegram rejected the answer's markup; showing plain text");
     await ctx.api.editMessageText(ctx.chat!.id, messageId, plain ?? plainOf(html));
   }
+  return messageId;
 }

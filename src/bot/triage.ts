@@ -120,8 +120,10 @@ export async function retriage(
 ): Promise<Guard> {
   const verdict = await d.safety.check({ text, place });
   if (verdict.tier === "acute") {
-    await markCrisis(d.db, messageId);
+    // The card first: a message marked crisis has had it (an update taken up again after its
+    // worker died triages the message again while it is still being answered).
     await acute(ctx, d, place, text, verdict, messageId);
+    await markCrisis(d.db, messageId);
     return { handled: true };
   }
   if (verdict.tier === "concern") {
@@ -144,7 +146,7 @@ async function acute(
   // Kept for «Я не это имел(а) в виду»; never shown to the model otherwise.
   const target = kept ??
     (isAssistant(place)
-      ? await saveUserMessage(db, ctx.user.id, place, text, t, "crisis")
+      ? await saveUserMessage(db, ctx.user.id, place, text, t, "crisis", ctx.update.update_id)
       : "quiz" as const);
   ctx.log.info("Crisis signal: answered with help, not the model", {
     place,

@@ -13,32 +13,36 @@
 //
 // A worker that died leaves its updates `working`; when their lease runs out the next claim takes
 // them again (counted, so an update that kills its worker every time ends parked too). Once a
-// minute, before claiming, updates waiting longer than `maxAgeMs` (a day) are set aside (expiry.ts). `recover`
-// ends at once the leases of holders on this host that no longer run. The poller wakes the worker
-// when it stores updates; a slow idle poll finds what other processes stored or retries that
-// became due. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
-// update and recording its outcome is worker_handle.ts.
+// minute, before claiming, updates waiting longer than `maxAgeMs` (a day) are set aside
+// (expiry.ts). `recover` ends at once the leases of holders on this host that no longer run. The
+// poller wakes the worker when it stores updates, and every insert into the inbox, by any process,
+// wakes every started worker that listens (LISTEN/NOTIFY); a slow idle poll is the safety net.
+// Tests use `drain`: handle until nothing is due, no timers left behind. Handling one update and
+// recording its outcome is worker_handle.ts.
 
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Db } from "../db/db.ts";
 import type { Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
-import { storableUpdate } from "./input.ts";
 import {
   addToInbox,
   type Claimed,
   claimUpdates,
   expireLeases,
+  INBOX_CHANNEL,
   releaseUpdates,
   renewLeases,
+  type SpamLimit,
   workersHolding,
 } from "../inbox/inbox.ts";
 import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
-import { type BotContext, chatKey } from "./context.ts";
+import { inboxItem } from "../inbox/incoming.ts";
+import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
 import { createExpiry, MAX_AGE_MS } from "./expiry.ts";
-import { contextOf, createHandler, logQuietly } from "./worker_handle.ts";
+import type { LimitVerdicts } from "./rate_limit.ts";
+import { createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -67,6 +71,10 @@ export interface WorkerOptions {
   /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** The spam limit the claim judges by (default SPAM_LIMIT). */
+  spamLimit?: SpamLimit;
+  /** Where the claim's spam-limit verdicts are handed to the bot's rateLimit middleware. */
+  verdicts?: LimitVerdicts;
 }
 
 export interface Worker {
@@ -79,6 +87,8 @@ export interface Worker {
   recover(): Promise<number>;
   /** Handles updates in the background until `stop`. */
   start(): void;
+  /** After `start`: true once the worker listens for new updates (false: the idle poll only). */
+  readonly listening: Promise<boolean>;
   /**
    * Takes no more updates and waits up to `drainMs` for those in hand; what is left is put back
    * for the next start. True if everything in hand finished.
@@ -113,6 +123,7 @@ export function createWorker(o: WorkerOptions): Worker {
   const running = new Map<number, Promise<void>>();
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let draining: Promise<void> | undefined;
   const alarm = createAlarm();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -149,6 +160,7 @@ export function createWorker(o: WorkerOptions): Worker {
     backoff,
     signal: stopping.signal,
     retryAt: (time) => alarm.at(time),
+    verdicts: o.verdicts,
   });
 
   const launch = (row: Claimed) => {
@@ -178,7 +190,7 @@ export function createWorker(o: WorkerOptions): Worker {
         await expire();
         expireAt = Date.now() + expireEveryMs;
       }
-      claimed = await claimUpdates(db, id, free, leaseMs);
+      claimed = await claimUpdates(db, id, free, leaseMs, o.spamLimit);
       streak.claim = 0;
     } catch (err) {
       const n = quietly("claim", "Cannot take updates from the inbox", { err });
@@ -206,9 +218,12 @@ export function createWorker(o: WorkerOptions): Worker {
         await nap(Infinity);
         continue;
       }
+      // The next due among each chat's first open update (a later one waits behind it anyway).
       const [next] = await db.query<{ ms: number | null }>(
-        `SELECT (extract(epoch FROM min(not_before) - now()) * 1000)::float8 AS ms
-         FROM inbox WHERE status = 'pending'`,
+        `SELECT (extract(epoch FROM min(i.not_before) - now()) * 1000)::float8 AS ms
+         FROM inbox i WHERE i.status = 'pending' AND NOT EXISTS (
+           SELECT 1 FROM inbox e WHERE e.chat_key = i.chat_key AND e.update_id < i.update_id
+             AND e.status IN ('pending', 'working'))`,
       );
       const ms = next?.ms ?? null;
       if (alarm.woken) continue;
@@ -228,15 +243,11 @@ export function createWorker(o: WorkerOptions): Worker {
     get size() {
       return running.size;
     },
+    get listening() {
+      return (unlisten ?? Promise.resolve(undefined)).then((stop) => stop !== undefined);
+    },
     async enqueue(updates) {
-      const added = await addToInbox(
-        db,
-        updates.map((u) => ({
-          updateId: u.update_id,
-          chatKey: chatKey(contextOf(bot, u)) ?? `update:${u.update_id}`,
-          payload: storableUpdate(u),
-        })),
-      );
+      const added = await addToInbox(db, updates.map(inboxItem));
       if (added < updates.length) {
         log.info(`Skipped ${updates.length - added} redelivered update(s)`);
       }
@@ -250,12 +261,18 @@ export function createWorker(o: WorkerOptions): Worker {
       return n;
     },
     start() {
-      loop ??= run();
+      if (loop) return;
+      unlisten = db.listen(INBOX_CHANNEL, wake).catch((err) => {
+        log.warn("Cannot listen for new updates; the idle poll finds them", { err });
+        return undefined;
+      });
+      loop = run();
     },
     async stop(drainMs) {
       stopping.abort();
       wake();
       await loop;
+      await (await unlisten)?.().catch(() => {});
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<false>((r) => timer = setTimeout(() => r(false), drainMs));
       const all = Promise.allSettled([...running.values()]).then(() => true);

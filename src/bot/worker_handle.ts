@@ -12,6 +12,7 @@ import { describeError, type Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
 import { type Claimed, finishUpdate, type Outcome } from "../inbox/inbox.ts";
 import type { BotContext } from "./context.ts";
+import type { LimitVerdicts } from "./rate_limit.ts";
 import { serviceDown } from "./bot.ts";
 import { handleWithin } from "./time_limit.ts";
 
@@ -45,7 +46,11 @@ export interface HandlerDeps {
   signal: AbortSignal;
   /** A retry is due at `time` (ms since the epoch). */
   retryAt: (time: number) => void;
+  /** The claim's spam-limit verdict goes to the bot's rateLimit middleware through this. */
+  verdicts?: LimitVerdicts;
 }
+
+const WAITING = "words beyond the spam limit, waiting for room in the window";
 
 /** Logs the 1st, 2nd, 4th, 8th … failure in a row of one kind: enough to see, never a flood. */
 export function logQuietly(log: Logger, n: number, msg: string, fields: Record<string, unknown>) {
@@ -132,9 +137,14 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
     }
     let outcome: Outcome;
     let failure: BotError<BotContext> | undefined;
+    const { verdict } = row;
+    d.verdicts?.set(update, verdict);
     try {
       await within(update);
-      outcome = { status: "done" };
+      // Words beyond the spam limit wait for room in the window: back to the inbox, uncounted.
+      outcome = verdict.kind === "wait"
+        ? { status: "retry", delayMs: verdict.roomInMs, error: WAITING, countAttempt: false }
+        : { status: "done" };
       down = 0;
     } catch (err) {
       const cause = err instanceof BotError ? err.error : err;

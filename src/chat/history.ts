@@ -2,7 +2,7 @@
 // before the model is asked (status 'pending'), so nothing is lost when the model fails; the
 // reply is saved with its tokens, cost and timings, and a failed message can be retried once.
 
-import type { Queryable } from "../db/db.ts";
+import type { Db, Queryable } from "../db/db.ts";
 import type { ChatMessage } from "../llm/llm.ts";
 import type { Assistant } from "../llm/prompts.ts";
 
@@ -12,6 +12,10 @@ export function isAssistant(value: unknown): value is Assistant {
   return value === "helper" || value === "soulsleep";
 }
 
+/**
+ * Saves a user's message. With `updateId` (the update that brought it) an update handled again
+ * stores nothing new: the message it stored before is returned.
+ */
 export async function saveUserMessage(
   db: Queryable,
   userId: number,
@@ -19,13 +23,34 @@ export async function saveUserMessage(
   content: string,
   now: Date,
   status: "pending" | "held" | "crisis" = "pending",
+  updateId?: number,
 ): Promise<number> {
   const [row] = await db.query<{ id: number }>(
-    `INSERT INTO conversation_history (user_id, assistant, role, content, status, created_at)
-     VALUES ($1, $2, 'user', $3, $5, $4) RETURNING id`,
-    [userId, assistant, content, now, status],
+    `INSERT INTO conversation_history (user_id, assistant, role, content, status, created_at,
+       update_id)
+     VALUES ($1, $2, 'user', $3, $5, $4, $6)
+     ON CONFLICT (update_id) WHERE update_id IS NOT NULL DO NOTHING RETURNING id`,
+    [userId, assistant, content, now, status, updateId ?? null],
   );
-  return row!.id;
+  return row?.id ?? (await messageOfUpdate(db, updateId!))!.id;
+}
+
+/** The user's message update `updateId` stored, if it stored one. */
+export async function messageOfUpdate(db: Queryable, updateId: number) {
+  const [row] = await db.query<{ id: number; status: string }>(
+    "SELECT id, status FROM conversation_history WHERE update_id = $1",
+    [updateId],
+  );
+  return row;
+}
+
+/** A user's message as answering it needs it; undefined when it is gone (/deletecontext). */
+export async function userMessage(db: Queryable, id: number) {
+  const [row] = await db.query<{ assistant: Assistant; content: string; status: string }>(
+    "SELECT assistant, content, status FROM conversation_history WHERE id = $1 AND role = 'user'",
+    [id],
+  );
+  return row;
 }
 
 /**
@@ -62,32 +87,47 @@ export interface Reply {
   now: Date;
 }
 
-export async function saveReply(db: Queryable, r: Reply): Promise<void> {
-  await db.query(
-    `INSERT INTO conversation_history (user_id, assistant, role, content, status, reply_to,
-       tokens, model, cost_usd, first_text_ms, total_ms, created_at)
-     VALUES ($1, $2, 'assistant', $3, 'answered', $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      r.userId,
-      r.assistant,
-      r.content,
-      r.userMessageId,
-      r.outputTokens,
-      r.model,
-      r.costUsd ?? null,
-      r.firstTextMs ?? null,
-      r.totalMs,
-      r.now,
-    ],
-  );
-  await db.query(
-    "UPDATE conversation_history SET status = 'answered', tokens = $2, model = $3 WHERE id = $1",
-    [r.userMessageId, r.inputTokens, r.model],
-  );
+/**
+ * Saves the reply and marks its message answered — only while the message is still being
+ * answered: false when another worker answered it, or it was given up on, meanwhile.
+ */
+export async function saveReply(db: Db, r: Reply): Promise<boolean> {
+  return await db.transaction(async (tx) => {
+    const taken = await tx.query(
+      `UPDATE conversation_history SET status = 'answered', tokens = $2, model = $3
+       WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [r.userMessageId, r.inputTokens, r.model],
+    );
+    if (taken.length === 0) return false;
+    await tx.query(
+      `INSERT INTO conversation_history (user_id, assistant, role, content, status, reply_to,
+         tokens, model, cost_usd, first_text_ms, total_ms, created_at)
+       VALUES ($1, $2, 'assistant', $3, 'answered', $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        r.userId,
+        r.assistant,
+        r.content,
+        r.userMessageId,
+        r.outputTokens,
+        r.model,
+        r.costUsd ?? null,
+        r.firstTextMs ?? null,
+        r.totalMs,
+        r.now,
+      ],
+    );
+    return true;
+  });
 }
 
-export async function markFailed(db: Queryable, id: number): Promise<void> {
-  await db.query("UPDATE conversation_history SET status = 'failed' WHERE id = $1", [id]);
+/** Marks a message being answered as failed; false when it is no longer being answered. */
+export async function markFailed(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db.query(
+    "UPDATE conversation_history SET status = 'failed' WHERE id = $1 AND status = 'pending' " +
+      "RETURNING id",
+    [id],
+  );
+  return rows.length > 0;
 }
 
 /**
@@ -149,10 +189,18 @@ export async function clearHistory(db: Queryable, userId: number, assistant: Ass
   return rows.length;
 }
 
-/** At start-up: messages left 'pending' by a process that stopped mid-answer become 'failed'. */
+/**
+ * At start-up: messages left 'pending' by a process that stopped mid-answer become 'failed' —
+ * except those whose update waits in the inbox to be taken up again (its answer is regenerated).
+ */
 export async function failInterrupted(db: Queryable): Promise<number> {
   const rows = await db.query(
-    "UPDATE conversation_history SET status = 'failed' WHERE status = 'pending' RETURNING id",
+    `UPDATE conversation_history h SET status = 'failed'
+     WHERE h.status = 'pending' AND NOT EXISTS (
+       SELECT 1 FROM answer_deliveries d JOIN inbox i ON i.update_id = d.update_id
+       WHERE d.kind = 'chat' AND d.subject_id = h.id AND d.status = 'open'
+         AND i.status IN ('pending', 'working'))
+     RETURNING h.id`,
   );
   return rows.length;
 }

@@ -5,6 +5,7 @@
 import { createApp } from "../app.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
@@ -22,6 +23,10 @@ Runs the HTTP service on API_HOST:API_PORT (default 0.0.0.0:8080):
                                 \`Authorization: Bearer <STATS_TOKEN>\` (404 without STATS_TOKEN)
   GET  /metrics                 Prometheus metrics of the api process (Bearer STATS_TOKEN when
                                 it is set)
+  POST /telegram/<secret>       Telegram's webhook, when WEBHOOK_PATH_SECRET and
+                                WEBHOOK_SECRET_TOKEN are set: each update is stored in the inbox
+                                and answered 200 at once; \`soulbot worker\` processes answer it
+                                (\`soulbot webhook set\` points Telegram here)
 
 Applies pending migrations first. Stops cleanly on SIGINT or SIGTERM.
 
@@ -33,7 +38,7 @@ Exit codes: 0 stopped by a signal, 1 failure, 2 usage error.`;
 
 export const command: Command = {
   name: "api",
-  summary: "HTTP service: health and YooKassa payment notifications",
+  summary: "HTTP service: health, YooKassa notifications, Telegram's webhook",
   help,
   async run(args, io) {
     const { values } = parseCommandArgs("api", args, {});
@@ -48,10 +53,12 @@ export const command: Command = {
     try {
       await using app = await createApp(config, { role: "api", log, metrics, signal: stop.signal });
       const { migrations } = await app.migrate();
+      watchInbox(metrics, app.db);
       await using _housekeeping = await startHousekeeping({ db: app.db, log, metrics });
       if (!app.payments.available) {
         log.warn("YooKassa is not configured: notifications are ignored");
       }
+      if (config.webhook.receiver) log.info("✅ Telegram webhook receiver on POST /telegram/***");
       const api = app.api(migrations);
       const server = Deno.serve({
         hostname: config.api.host,

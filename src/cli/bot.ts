@@ -1,7 +1,9 @@
 // `soulbot bot`: the Telegram bot with long polling into the durable inbox and its worker in one
 // process. Start-up logs four ✅ lines (config, database, migrations, Telegram); updates a killed
-// predecessor left unfinished are taken up at once; SIGINT/SIGTERM stop polling, let updates in
-// flight finish within a bound, and close the database. Everything is built by createApp.
+// predecessor left unfinished are taken up at once (an answer they were writing is finished in
+// its message), and answers left open by updates given up on get a notice with «🔁 Повторить»
+// (src/bot/interrupted.ts); SIGINT/SIGTERM stop polling, let updates in flight finish within a
+// bound, and close the database. Everything is built by createApp.
 // `--receive-only` polls and stores but works nothing: `soulbot worker` processes answer.
 
 import { createApp } from "../app.ts";
@@ -9,9 +11,11 @@ import { configLine } from "../config_summary.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
 import { outageNotices } from "../bot/outage.ts";
 import { mainNumber } from "../safety/helplines.ts";
+import { finishInterrupted } from "../bot/interrupted.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
@@ -68,6 +72,7 @@ export const command: Command = {
           (applied.length ? ` (${applied.length} just now)` : ""),
       );
       const { payments, analysis, db } = app;
+      watchInbox(metrics, db);
       await using _housekeeping = await startHousekeeping({
         db,
         log,
@@ -87,7 +92,10 @@ export const command: Command = {
       const { bot, worker, services } = await app.bot({ recordPath: values.record });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
-      if (!receiveOnly) await worker.recover();
+      if (!receiveOnly) {
+        await worker.recover();
+        await finishInterrupted({ db, api: bot.api, log });
+      }
       await poll(bot, worker, {
         log,
         shutdown: io.shutdown,

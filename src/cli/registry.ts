@@ -22,8 +22,13 @@ export const COMMANDS: readonly Entry[] = [
   },
   {
     name: "api",
-    summary: "HTTP service: health and YooKassa payment notifications",
+    summary: "HTTP service: health, YooKassa notifications, Telegram's webhook",
     load: async () => (await import("./api.ts")).command,
+  },
+  {
+    name: "webhook",
+    summary: "set, delete or show Telegram's webhook (the api receives; workers answer)",
+    load: async () => (await import("./webhook.ts")).command,
   },
   {
     name: "migrate",

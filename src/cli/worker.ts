@@ -8,8 +8,10 @@ import { createApp } from "../app.ts";
 import { configLine } from "../config_summary.ts";
 import { authorise } from "../bot/polling.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
+import { finishInterrupted } from "../bot/interrupted.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchInbox } from "../metrics/inbox.ts";
 import { UsageError } from "../errors.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -67,6 +69,7 @@ export const command: Command = {
       const { migrations } = await app.migrate();
       log.info(`✅ Migrations up to date: ${migrations.length} applied`);
       const { payments, analysis, db } = app;
+      watchInbox(metrics, db);
       await using _housekeeping = await startHousekeeping({
         db,
         log,
@@ -86,6 +89,7 @@ export const command: Command = {
       const { bot, worker } = await app.bot();
       await authorise(bot, log, { signal: stop.signal });
       await worker.recover();
+      await finishInterrupted({ db, api: bot.api, log });
       worker.start();
       working = true;
       log.info(`✅ Worker ${worker.id} working the inbox of @${bot.botInfo.username}`);

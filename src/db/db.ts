@@ -18,6 +18,11 @@ export interface Db extends Queryable {
   readonly description: string;
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` on every NOTIFY on `channel` (from any process, on a server); resolves when
+   * listening, with the function that stops it. A dropped connection listens again by itself.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

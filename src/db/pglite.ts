@@ -41,6 +41,12 @@ export async function createPgliteDb(opts: PgliteOptions): Promise<Db> {
     description: opts.dataDir ? `embedded PGlite at ${opts.dataDir}` : "embedded PGlite in memory",
     ...wrap(instance),
     transaction: (fn) => instance.transaction((tx) => fn(wrap(tx))),
+    async listen(channel: string, onNotify: () => void) {
+      const stop = await instance.listen(channel, () => onNotify());
+      return async () => {
+        if (!instance.closed) await stop();
+      };
+    },
     async close() {
       if (!instance.closed) await instance.close();
       await release();

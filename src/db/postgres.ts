@@ -76,6 +76,11 @@ export function createPostgresDb(opts: PostgresOptions): Db {
         false,
       );
     },
+    async listen(channel: string, onNotify: () => void) {
+      // postgres.js keeps one connection for listening and listens again after a reconnect.
+      const { unlisten } = await sql.listen(channel, () => onNotify());
+      return unlisten;
+    },
     async close() {
       await sql.end({ timeout: 5 });
     },

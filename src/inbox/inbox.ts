@@ -1,7 +1,8 @@
 // The durable inbox's SQL (table `inbox`, migrations/0010_inbox.sql): updates are added before
 // Telegram is told they arrived, claimed by workers — the oldest open update of each chat whose
-// earlier updates are all finished, `FOR UPDATE SKIP LOCKED`, under a lease a heartbeat renews —
-// and finished as done (payload and chat cleared), retried later, or parked. A worker that died
+// earlier updates are all finished, `FOR UPDATE SKIP LOCKED`, under a lease a heartbeat renews,
+// judged by the spam limit in the same statement — and finished as done (payload cleared; the
+// chat key stays for the spam limit's count until pruned), retried later, or parked. A worker that died
 // leaves rows whose lease runs out; the next claim takes them up again. Plain SQL on both
 // backends (PGlite runs one statement at a time, so there the locking is simply uncontended).
 
@@ -12,24 +13,60 @@ export interface InboxItem {
   updateId: number;
   chatKey: string;
   payload: unknown;
+  /** Which spam-limit count it falls in (incoming.ts limitKind); none: not limited. */
+  limit?: LimitKind;
 }
+
+/** Words are counted apart from commands and taps; taps are told apart from messages. */
+export type LimitKind = "words" | "command" | "tap";
 
 /** A claimed update: `attempts` counts earlier failures of ours (a died worker included). */
 export interface Claimed extends InboxItem {
   attempts: number;
+  /** What the spam limit says of it (claimUpdates decides, from the chat's rows). */
+  verdict: Verdict;
 }
+
+/**
+ * The spam limit per chat, counted in the database so it holds across workers: at most `limit`
+ * commands and taps, and apart from them `limit` messages of words, let through in any
+ * `windowMs`; at most `maxHeld` messages of words waiting at once.
+ */
+export interface SpamLimit {
+  limit: number;
+  windowMs: number;
+  maxHeld: number;
+}
+
+export const SPAM_LIMIT: SpamLimit = { limit: 15, windowMs: 10_000, maxHeld: 50 };
+
+/**
+ * ok: handle it. over: beyond the limit — answered (a tap) or dropped (a command; words beyond
+ * `maxHeld` waiting). wait: words beyond the limit — handled when the window has room, in
+ * `roomInMs`. `notify`: the first over the limit in this window (of taps, or of messages) —
+ * the sender is told once.
+ */
+export type Verdict =
+  | { kind: "ok" }
+  | { kind: "over" | "wait"; notify: boolean; roomInMs: number };
 
 /** Adds updates, ignoring any already there (a redelivery); returns how many were new. */
 export async function addToInbox(db: Queryable, items: readonly InboxItem[]): Promise<number> {
   if (items.length === 0) return 0;
   const rows = await db.query(
-    `INSERT INTO inbox (update_id, chat_key, payload)
-     SELECT update_id, chat_key, payload
-     FROM jsonb_to_recordset($1::jsonb) AS x(update_id bigint, chat_key text, payload jsonb)
+    `INSERT INTO inbox (update_id, chat_key, payload, limit_kind)
+     SELECT update_id, chat_key, payload, limit_kind
+     FROM jsonb_to_recordset($1::jsonb)
+       AS x(update_id bigint, chat_key text, payload jsonb, limit_kind text)
      ORDER BY update_id
      ON CONFLICT (update_id) DO NOTHING
      RETURNING update_id`,
-    [items.map((i) => ({ update_id: i.updateId, chat_key: i.chatKey, payload: i.payload }))],
+    [items.map((i) => ({
+      update_id: i.updateId,
+      chat_key: i.chatKey,
+      payload: i.payload,
+      limit_kind: i.limit ?? null,
+    }))],
     { idempotent: true },
   );
   return rows.length;
@@ -39,16 +76,29 @@ export async function addToInbox(db: Queryable, items: readonly InboxItem[]): Pr
  * Takes up to `limit` updates for `worker`: per chat the oldest open one, when no earlier update
  * of that chat is still open, and only when it is due (a pending one past its backoff, or a
  * working one whose lease ran out — its worker died, which counts as an attempt).
+ *
+ * In the same statement the spam limit judges each (`spam`): a limited update not yet let
+ * through is counted against the chat's updates of its count let through in the last window —
+ * rows any worker took, so the limit holds across workers; one chat's updates are taken one at a
+ * time, so the count cannot race. Let through, it is stamped (counted_at); told about, stamped
+ * too (noted_at), so the sender is told once per window.
  */
 export async function claimUpdates(
   db: Queryable,
   worker: string,
   limit: number,
   leaseMs: number,
+  spam: SpamLimit = SPAM_LIMIT,
 ): Promise<Claimed[]> {
-  const rows = await db.query<
-    { update_id: number; chat_key: string; payload: unknown; attempts: number }
-  >(
+  const rows = await db.query<{
+    update_id: number;
+    chat_key: string;
+    payload: unknown;
+    attempts: number;
+    verdict: "ok" | "over" | "wait";
+    notify: boolean;
+    room_ms: number | null;
+  }>(
     `WITH next AS (
        SELECT i.update_id FROM inbox i
        WHERE i.status IN ('pending', 'working')
@@ -61,24 +111,55 @@ export async function claimUpdates(
        ORDER BY i.update_id
        LIMIT $2
        FOR UPDATE OF i SKIP LOCKED
+     ), judged AS (
+       SELECT i.update_id, c.oldest, t.noted,
+         CASE WHEN i.limit_kind IS NULL OR i.counted_at IS NOT NULL OR c.n < $5 THEN 'ok'
+              WHEN i.limit_kind = 'words' AND h.n <= $7 THEN 'wait'
+              ELSE 'over' END AS verdict
+       FROM next JOIN inbox i ON i.update_id = next.update_id
+       LEFT JOIN LATERAL (
+         SELECT count(*) AS n, min(e.counted_at) AS oldest FROM inbox e
+         WHERE e.chat_key = i.chat_key AND e.counted_at > now() - make_interval(secs => $6)
+           AND (e.limit_kind = 'words') = (i.limit_kind = 'words')) c ON true
+       LEFT JOIN LATERAL (
+         SELECT count(*) AS n FROM inbox e
+         WHERE e.chat_key = i.chat_key AND e.limit_kind = 'words'
+           AND e.status IN ('pending', 'working')) h ON true
+       LEFT JOIN LATERAL (
+         SELECT max(e.noted_at) AS noted FROM inbox e
+         WHERE e.chat_key = i.chat_key AND e.noted_at > now() - make_interval(secs => $6)
+           AND (e.limit_kind = 'tap') = (i.limit_kind = 'tap')) t ON true
      )
-     UPDATE inbox t SET status = 'working', worker = $1,
+     UPDATE inbox u SET status = 'working', worker = $1,
        lease_until = now() + make_interval(secs => $3),
-       attempts = t.attempts + CASE WHEN t.status = 'working' THEN 1 ELSE 0 END,
-       last_error = CASE WHEN t.status = 'working' THEN $4 ELSE t.last_error END
-     FROM next WHERE t.update_id = next.update_id
-     RETURNING t.update_id, t.chat_key, t.payload, t.attempts`,
-    [worker, limit, leaseMs / 1000, LEASE_LOST],
+       attempts = u.attempts + CASE WHEN u.status = 'working' THEN 1 ELSE 0 END,
+       last_error = CASE WHEN u.status = 'working' THEN $4 ELSE u.last_error END,
+       counted_at = CASE WHEN j.verdict = 'ok' AND u.limit_kind IS NOT NULL
+                         THEN coalesce(u.counted_at, now()) ELSE u.counted_at END,
+       noted_at = CASE WHEN j.verdict <> 'ok' AND j.noted IS NULL THEN now()
+                       ELSE u.noted_at END
+     FROM judged j WHERE u.update_id = j.update_id
+     RETURNING u.update_id, u.chat_key, u.payload, u.attempts, j.verdict,
+       (j.verdict <> 'ok' AND j.noted IS NULL) AS notify,
+       (extract(epoch FROM j.oldest + make_interval(secs => $6) - now()) * 1000)::float8
+         AS room_ms`,
+    [worker, limit, leaseMs / 1000, LEASE_LOST, spam.limit, spam.windowMs / 1000, spam.maxHeld],
   );
   return rows
-    .map((r) => ({
+    .map((r): Claimed => ({
       updateId: Number(r.update_id),
       chatKey: r.chat_key,
       payload: r.payload,
       attempts: r.attempts,
+      verdict: r.verdict === "ok"
+        ? { kind: "ok" }
+        : { kind: r.verdict, notify: r.notify, roomInMs: Math.max(0, r.room_ms ?? 0) },
     }))
     .sort((a, b) => a.updateId - b.updateId);
 }
+
+/** What the inbox's insert trigger notifies: a worker listening takes new updates at once. */
+export const INBOX_CHANNEL = "soulbot_inbox";
 
 const LEASE_LOST = "its worker stopped before finishing it";
 
@@ -114,7 +195,7 @@ export async function finishUpdate(
   if (outcome.status === "done") {
     rows = await db.query(
       `UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL, payload = NULL,
-         chat_key = NULL, last_error = NULL ${own}`,
+         last_error = NULL, chat_key = CASE WHEN forget_chat THEN NULL ELSE chat_key END ${own}`,
       [updateId, worker],
       { idempotent: true },
     );
@@ -139,9 +220,12 @@ export async function finishUpdate(
 
 /** Puts back what `worker` still holds, uncounted (a clean stop that ran out of time). */
 export async function releaseUpdates(db: Queryable, worker: string): Promise<number> {
+  // Workers elsewhere hear of it at once (they listen: see migrations/0012_replicas.sql).
   const rows = await db.query(
-    `UPDATE inbox SET status = 'pending', lease_until = NULL, worker = NULL
-     WHERE worker = $1 AND status = 'working' RETURNING update_id`,
+    `WITH back AS (
+       UPDATE inbox SET status = 'pending', lease_until = NULL, worker = NULL
+       WHERE worker = $1 AND status = 'working' RETURNING update_id)
+     SELECT update_id, pg_notify('${INBOX_CHANNEL}', '') FROM back`,
     [worker],
     { idempotent: true },
   );

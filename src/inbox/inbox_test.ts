@@ -97,7 +97,7 @@ for (const [name, open] of backends) {
       status: "done",
       attempts: 0,
       worker: "w1",
-      chat_key: null,
+      chat_key: "10",
       payload: null,
       last_error: null,
     });

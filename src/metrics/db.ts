@@ -38,6 +38,7 @@ export function meteredDb(db: Db, metrics: Metrics): Db {
     query: own.query,
     exec: own.exec,
     transaction: (fn) => db.transaction((tx) => fn(metered(tx, metrics))),
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
     close: () => db.close(),
   };
 }

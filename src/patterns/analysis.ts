@@ -1,8 +1,9 @@
 // Pattern analysis in the background, after an answer has been delivered (never delaying it):
 // a quick analysis of the recent messages every QUICK_EVERY answered messages per assistant, a
 // deep analysis of the whole profile every DEEP_EVERY answered messages overall. One analysis at
-// a time per user (a per-user queue); a failure is a warning and is tried again after the next
-// answer. Each run logs one line with QUICK ANALYSIS / DEEP ANALYSIS, a pseudonymous user id,
+// a time per user — a per-user queue in the process, and a lease (src/db/leases.ts) among
+// processes, so two workers answering one user never analyse them at once or twice over the same
+// retry; a failure is a warning and is tried again after the next answer. Each run logs one line with QUICK ANALYSIS / DEEP ANALYSIS, a pseudonymous user id,
 // counts and the duration — never message text.
 
 import type { Db } from "../db/db.ts";
@@ -12,6 +13,7 @@ import type { ChatMessage, Llm, LlmApi } from "../llm/llm.ts";
 import type { Assistant } from "../llm/prompts.ts";
 import { answeredCount, lastExchanges } from "../chat/history.ts";
 import { countDaily, statDate } from "../stats/daily.ts";
+import { withLease } from "../db/leases.ts";
 import { type Embeddings, mergePatterns, retireByTitle } from "./merge.ts";
 import { activePatterns, type Candidate, cut, LIMITS, type Pattern } from "./profile.ts";
 import { withRealQuotes } from "./quotes.ts";
@@ -25,6 +27,8 @@ export const DEEP_EVERY = 20;
 const QUICK_MESSAGES = 10;
 const DEEP_MESSAGES = 30;
 const KNOWN_TITLES = 10;
+/** How long one process may hold a user's analysis before another may take it over. */
+const ANALYSIS_LEASE_MS = 5 * 60_000;
 
 export interface AnalyzerDeps {
   db: Db;
@@ -68,10 +72,13 @@ export function createAnalyzer(deps: AnalyzerDeps): Analyzer {
   const { db, llm, log } = deps;
   const queues = new Map<number, Promise<void>>();
   const running = new Set<Promise<void>>();
+  const owner = `analysis:${crypto.randomUUID()}`;
 
   function enqueue(userId: number, job: () => Promise<void>) {
     const before = queues.get(userId) ?? Promise.resolve();
-    const next = before.then(job).catch((err) =>
+    const lease = `analysis:${deps.pseudonym(userId)}`;
+    const exclusive = () => withLease(db, lease, owner, { ms: ANALYSIS_LEASE_MS }, job);
+    const next = before.then(exclusive).catch((err) =>
       log.warn("Pattern analysis failed", { user: deps.pseudonym(userId), err })
     );
     queues.set(userId, next);

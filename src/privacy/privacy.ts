@@ -14,6 +14,7 @@ const USER_TABLES = [
   "payments",
   "safety_events",
   "safety_plans",
+  "answer_deliveries",
 ] as const;
 
 async function rows(db: Queryable, sql: string, params: unknown[]): Promise<unknown[]> {
@@ -54,10 +55,19 @@ export async function exportUserData(db: Queryable, userId: number, now: Date) {
 export async function deleteUserData(db: Db, userId: number): Promise<boolean> {
   return await db.transaction(async (tx) => {
     await tx.query("DELETE FROM aiogram_states WHERE key = $1", [String(userId)]);
-    // Updates given up on keep their payload for a while; handled ones keep nothing of the user.
+    // Updates given up on keep their payload for a while: gone. Handled ones keep only the chat
+    // key (the spam limit's count) until pruned: forgotten; their ids stay against redelivery.
     await tx.query("DELETE FROM inbox WHERE chat_key = $1 AND status = 'parked'", [
       String(userId),
     ]);
+    await tx.query("UPDATE inbox SET chat_key = NULL WHERE chat_key = $1 AND status = 'done'", [
+      String(userId),
+    ]);
+    // The update handling this (and any in hand) forgets it once done.
+    await tx.query(
+      "UPDATE inbox SET forget_chat = true WHERE chat_key = $1 AND status = 'working'",
+      [String(userId)],
+    );
     // Foreign keys do the rest: ON DELETE CASCADE everywhere, SET NULL on payments.
     const deleted = await tx.query("DELETE FROM users WHERE id = $1 RETURNING id", [userId]);
     return deleted.length > 0;

@@ -97,6 +97,7 @@ export async function saveAnswer(
   return row;
 }
 
+/** Stores the result of an active session; false when it is no longer active (done already). */
 export async function completeSession(
   db: Queryable,
   id: number,
@@ -104,13 +105,14 @@ export async function completeSession(
   result: string,
   source: "llm" | "fallback",
   now: Date,
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE quiz_sessions SET status = 'completed', scores = $2, result = $3, result_source = $4,
        completed_at = $5, updated_at = $5
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'active' RETURNING id`,
     [id, scores, result, source, now],
   );
+  return rows.length > 0;
 }
 
 export async function completedQuizzes(db: Queryable, userId: number, limit = 5) {

@@ -1,7 +1,8 @@
 // The real `soulbot bot` process against a local fake Bot API: four ✅ start-up lines, per-chat
 // order, a redelivered update ignored, a dropped database connection survived, a clean stop on
-// SIGTERM, nothing lost or answered twice when the process is killed with updates in hand, and a
-// clear exit when another instance polls with the same token.
+// SIGTERM, nothing lost or answered twice when the process is killed with updates in hand, an
+// answer cut off by SIGKILL finished after the restart in the message the user saw half-written,
+// and a clear exit when another instance polls with the same token.
 
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -9,6 +10,8 @@ import { startFakeBotApi } from "../harness/fake_bot_api.ts";
 import { type Running, spawnSoulbot } from "../harness/cli.ts";
 import { processDb, serverUrl } from "../harness/db.ts";
 import { ALICE, BOB, TEST_TOKEN, Updates } from "../harness/telegram.ts";
+import { startOpenAiMock } from "../harness/openai_mock.ts";
+import { OB } from "../../src/bot/screens/onboarding.ts";
 
 function startBot(env: Record<string, string>, apiRoot: string): Running {
   return spawnSoulbot(["bot"], {
@@ -123,6 +126,83 @@ Deno.test("bot process: killed with updates in hand and queued, restarted: one r
   second.kill("SIGTERM");
   assert.equal((await second.status).code, 0, second.lines.join("\n"));
   assert.ok(!second.lines.some((l) => /^ERROR/.test(l)), second.lines.join("\n"));
+});
+
+Deno.test("bot process: killed mid-answer, restarted: the answer is finished in the same message", async () => {
+  await using openai = await startOpenAiMock();
+  // Drafts refused: the answer streams into a real message, which a kill leaves half-written.
+  await using api = startFakeBotApi({ drafts: false });
+  await using db = await processDb();
+  const env = {
+    ...db.env,
+    OPENAI_BASE_URL: openai.baseUrl,
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_TIMEOUT_MS: "600000",
+    OPENAI_MAX_RETRIES: "0",
+    OPENAI_MODERATION_MODEL: "off",
+    OPENAI_SAFETY_MODEL: "off",
+    USE_CHAT_COMPLETION: "true",
+    ENABLE_PATTERN_ANALYSIS: "false",
+  };
+  const first = startBot(env, api.apiRoot);
+  await first.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
+  const u = new Updates();
+  const sent = () => api.calls.filter((c) => c.method === "sendMessage:done");
+  api.push(u.command(ALICE, "/start"));
+  await api.waitFor(() => sent().length === 1);
+  const welcome = (sent()[0]!.result as { message_id: number }).message_id;
+  api.push(
+    ...[OB.consent, OB.nameDefault, OB.ageSkip, OB.genderSkip].map((d) =>
+      u.callback(ALICE, d, welcome)
+    ),
+    u.command(ALICE, "/helper"),
+  );
+  await api.waitFor(() => sent().some((c) => String(c.payload.text).includes("Поговорить")));
+  // The model writes slowly and stops half-way: the process is killed while it waits.
+  const words = Array.from({ length: 12 }, (_, i) => `слово${i}`).join(" ");
+  openai.script({
+    kind: "chat",
+    text: words,
+    chunkDelayMs: 200,
+    streamFault: "hang",
+    streamFaultAfter: 10,
+  });
+  api.push(u.text(ALICE, "Мне тревожно"));
+  await api.waitFor(() => sent().some((c) => String(c.payload.text).startsWith("слово0")));
+  const half = (sent().at(-1)!.result as { message_id: number }).message_id;
+  // A second preview of the same message: its id was recorded before it (one chain of work).
+  await api.waitFor((calls) =>
+    calls.some((c) => c.method === "editMessageText" && c.payload.message_id === half)
+  );
+  first.kill("SIGKILL");
+  await first.status;
+  const before = sent().length;
+
+  openai.script({
+    kind: "chat",
+    text: "Слышу вас. Давайте разберёмся, что тревожит сильнее всего.",
+  });
+  const second = startBot(env, api.apiRoot);
+  await second.waitForLine(/update\(s\) left unfinished by a stopped process are handled again/);
+  const edits = () =>
+    api.calls.filter((c) => c.method === "editMessageText" && c.payload.message_id === half);
+  await api.waitFor(() => String(edits().at(-1)?.payload.text).startsWith("Слышу вас. Давайте"))
+    .catch((err) => {
+      throw new Error(`${err.message}\n${second.lines.join("\n")}`);
+    });
+  await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to show
+  assert.equal(
+    String(edits().at(-1)!.payload.text),
+    "Слышу вас. Давайте разберёмся, что тревожит сильнее всего.",
+    "the whole answer, in the message the user saw half-written",
+  );
+  assert.equal(sent().length, before, "no new message: neither a second answer nor an apology");
+  assert.equal(openai.requests.filter((r) => r.path.endsWith("/chat/completions")).length, 2);
+  second.kill("SIGTERM");
+  assert.equal((await second.status).code, 0, second.lines.join("\n"));
+  for (const bot of [first, second]) {
+    assert.ok(!bot.lines.some((l) => /^ERROR/.test(l)), bot.lines.join("\n"));
+  }
 });
 
 Deno.test("bot process: another instance polling (409) stops it with a clear message", async () => {

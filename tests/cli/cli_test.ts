@@ -10,6 +10,7 @@ const SUBCOMMANDS = [
   "bot",
   "worker",
   "api",
+  "webhook",
   "migrate",
   "smoke",
   "backup",

@@ -53,6 +53,13 @@ Deno.test("bot process: /metrics and /health on METRICS_PORT; stats reads what i
   assert.equal(total(s, "soulnear_telegram_requests_total", { method: "sendMessage" }), 2);
   assert.ok(total(s, "soulnear_db_query_duration_seconds_count") > 10);
   assert.ok(total(s, "process_resident_memory_bytes") > 0, "process metrics are there");
+  for (const status of ["pending", "working", "parked"]) {
+    assert.ok(
+      s.some((x) => x.name === "soulnear_inbox_updates" && x.labels.status === status),
+      `the inbox's ${status} gauge is there`,
+    );
+  }
+  assert.ok(s.some((x) => x.name === "soulnear_inbox_oldest_pending_seconds"));
   assert.ok(s.every((x) => x.labels.service === "bot"), "every series says which process");
   assert.equal((await fetch(`http://127.0.0.1:${port}/nothing`)).status, 404);
 

@@ -104,3 +104,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "worker: SIGTERM with an update in hand puts it back; another worker answers it once",
+  ignore: !server,
+  async fn() {
+    await using api = startFakeBotApi();
+    await using db = await processDb();
+    const receiver = start(["bot", "--receive-only"], db.env, api.apiRoot);
+    await receiver.waitForLine(/^✅ Bot authorised .* and polling \(receiving only/, 60_000);
+    const first = start(["worker"], db.env, api.apiRoot);
+    await first.waitForLine(/^✅ Worker \S+ working the inbox/, 60_000);
+    // Its reply hangs: the update is in hand when the stop comes.
+    api.holdReplies(true);
+    const u = new Updates();
+    api.push(u.command(ALICE, "/start"));
+    await api.waitFor((c) => c.some((x) => x.method === "sendMessage"));
+    first.kill("SIGTERM");
+    assert.equal((await first.status).code, 0, first.lines.join("\n"));
+    assert.ok(
+      first.lines.some((l) => /put back for another worker/.test(l)),
+      first.lines.join("\n"),
+    );
+    // The reply it had started never reached Telegram.
+    api.dropHeldReplies();
+    api.holdReplies(false);
+
+    const second = start(["worker"], db.env, api.apiRoot);
+    const done = () => api.calls.filter((c) => c.method === "sendMessage:done");
+    await api.waitFor(() => done().length >= 1, 30_000);
+    assert.match(String(done()[0]!.payload.text), /^Привет!/);
+    for (const p of [second, receiver]) p.kill("SIGTERM");
+    for (const p of [second, receiver]) {
+      assert.equal((await p.status).code, 0, p.lines.join("\n"));
+    }
+    assert.equal(done().length, 1, "answered once");
+    assert.ok(
+      !second.lines.some((l) => /left unfinished/.test(l)),
+      "it was put back, not left to its lease",
+    );
+  },
+});

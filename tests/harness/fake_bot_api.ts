@@ -1,11 +1,14 @@
 // A local fake of the Telegram Bot API over HTTP, for running the real `soulbot bot` process:
 // serves getMe and long-polled getUpdates from a queue (an offset confirms what is below it, as
 // Telegram's does), records every call, and can answer getUpdates with 409 Conflict (another
-// instance), delay replies to chosen texts, or hold every reply until released or dropped (its
-// sender was killed before Telegram processed it). A button press takes one answer, as Telegram's
-// does: a second is refused as too old (recorded as answerCallbackQuery:refused). getUpdates hands
-// out at most `limit` (100) updates at a time; each call and each update's first hand-out is timed,
-// and message drafts can be refused (the bot then streams answers by editing a message).
+// instance), delay replies to chosen texts, hold every reply until released or dropped (its
+// sender was killed before Telegram processed it), or refuse message drafts (answers are then
+// streamed by editing a message). setWebhook turns it into a webhook sender: queued updates are
+// posted one at a time, in order, to the webhook's URL with its secret token (a delivery that is
+// not 2xx is tried again, as Telegram does), and getUpdates answers 409.
+// A button press takes one answer, as Telegram's does: a second is refused as too old (recorded
+// as answerCallbackQuery:refused). getUpdates hands out at most `limit` (100) updates at a time;
+// each call and each update's first hand-out is timed.
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
@@ -33,6 +36,8 @@ export interface FakeBotApi extends AsyncDisposable {
   dropHeldReplies(): void;
   /** Resolves when `predicate` holds for the recorded calls (checked on every call). */
   waitFor(predicate: (calls: ApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Every webhook delivery: the update's id and the receiver's status (0: unreachable). */
+  deliveries: { update_id: number; status: number }[];
   close(): Promise<void>;
 }
 
@@ -52,6 +57,38 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
   let confirmed = 0;
   let held: PromiseWithResolvers<"deliver" | "drop"> | undefined;
   let messageId = 1;
+  let webhook: { url: string; secret?: string; allowed?: unknown } | undefined;
+  const deliveries: FakeBotApi["deliveries"] = [];
+  let pumping = false;
+  let closed = false;
+  /** Posts queued updates to the webhook, oldest first, each until the receiver takes it. */
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (webhook && queue.length && !closed) {
+        const update = queue[0]!;
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (webhook.secret) headers["x-telegram-bot-api-secret-token"] = webhook.secret;
+        let status = 0;
+        try {
+          const res = await fetch(webhook.url, {
+            method: "POST",
+            headers,
+            body: JSON.stringify(update),
+          });
+          status = res.status;
+          await res.body?.cancel();
+        } catch { /* unreachable: tried again */ }
+        deliveries.push({ update_id: update.update_id, status });
+        notify();
+        if (status >= 200 && status < 300) queue.shift();
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      pumping = false;
+    }
+  };
   const notify = () => [...waiters].forEach((w) => w());
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
@@ -73,7 +110,33 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
     switch (method) {
       case "getMe":
         return ok(BOT_INFO);
+      case "setWebhook":
+        webhook = {
+          url: String(payload.url),
+          secret: payload.secret_token as string | undefined,
+          allowed: payload.allowed_updates,
+        };
+        pump();
+        return ok(true);
+      case "deleteWebhook":
+        webhook = undefined;
+        return ok(true);
+      case "getWebhookInfo":
+        return ok({
+          url: webhook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: queue.length,
+          ...(webhook ? { allowed_updates: webhook.allowed, max_connections: 40 } : {}),
+        });
       case "getUpdates": {
+        if (webhook) {
+          return Response.json({
+            ok: false,
+            error_code: 409,
+            description:
+              "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+          }, { status: 409 });
+        }
         if (conflict) {
           return Response.json({
             ok: false,
@@ -116,22 +179,23 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
           notify();
           return new Response(null, { status: 499 });
         }
-        const id = messageId++;
-        calls.push({ method: "sendMessage:done", payload, result: { message_id: id } });
-        notify();
-        return ok({
-          message_id: id,
+        const sent = {
+          message_id: messageId++,
           date: Math.floor(Date.now() / 1000),
           chat: { id: payload.chat_id, type: "private" },
           text: payload.text,
-        });
+        };
+        calls.push({ method: "sendMessage:done", payload, result: sent });
+        notify();
+        return ok(sent);
       }
       case "sendMessageDraft":
-        if (opts.drafts === false) {
-          const description = "Bad Request: method is not available for this bot";
-          return Response.json({ ok: false, error_code: 400, description }, { status: 400 });
-        }
-        return ok(true);
+        if (opts.drafts !== false) return ok(true);
+        return Response.json({
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: method is not available",
+        }, { status: 400 });
       case "answerCallbackQuery": {
         // Telegram takes one answer per press; a later one is refused as too old.
         const id = String(payload.callback_query_id);
@@ -155,7 +219,11 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
     calls,
     tokens,
     served,
-    push: (...updates) => void queue.push(...updates),
+    deliveries,
+    push(...updates) {
+      queue.push(...updates);
+      if (webhook) pump();
+    },
     redeliver(update) {
       redelivered.add(update);
       if (!queue.includes(update)) queue.push(update);
@@ -195,6 +263,7 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
       });
     },
     async close() {
+      closed = true;
       api.holdReplies(false);
       await server.shutdown();
     },

@@ -198,7 +198,8 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
         const after = reply.streamFaultAfter ?? Math.floor(frames.length / 2);
         frames = [...frames.slice(0, after), ...faultFrames(fault)];
       }
-      return sseResponse(frames, chunkDelay, closing.signal, fault === "cut");
+      const end = fault === "cut" || fault === "hang" ? fault : "close";
+      return sseResponse(frames, chunkDelay, closing.signal, end);
     }
     if (kind === "embeddings") {
       const dims = typeof body.dimensions === "number"

@@ -36,7 +36,9 @@ export interface TextReply extends Timing {
   /**
    * Streamed answers only: the stream goes wrong after `streamFaultAfter` frames (default: half of
    * them) — `error`: an SSE error event (the server gave up); `malformed`: a frame that is not
-   * JSON; `cut`: the connection breaks; `truncated`: the stream just ends, without the rest.
+   * JSON; `cut`: the connection breaks; `truncated`: the stream just ends, without the rest;
+   * `hang`: nothing more comes until the mock closes (a reader that waits as long as a worker that
+   * died would), then the stream ends without the rest.
    */
   streamFault?: StreamFault;
   streamFaultAfter?: number;

@@ -1,7 +1,7 @@
 // Server-sent events for the OpenAI mock (openai_mock.ts): frames paced by a delay, and the ways a
 // scripted stream goes wrong mid-answer (TextReply.streamFault).
 
-export type StreamFault = "error" | "malformed" | "cut" | "truncated";
+export type StreamFault = "error" | "malformed" | "cut" | "truncated" | "hang";
 
 /** Resolves true after `ms`, or false as soon as a signal aborts (timer and listeners cleared). */
 export function sleep(ms: number, ...signals: AbortSignal[]): Promise<boolean> {
@@ -23,22 +23,32 @@ const CUT = Object.assign(new Error("cut"), {
   stack: "OpenAI mock: a stream cut on purpose (streamFault: cut)",
 });
 
-/** Server-sent events, one frame per `chunkDelayMs`; `cut` breaks the connection after them. */
+/** The longest timer a runtime keeps (about 24 days): "until the mock closes". */
+const FOREVER_MS = 2 ** 31 - 1;
+
+/**
+ * Server-sent events, one frame per `chunkDelayMs`; after them `cut` breaks the connection and
+ * `hang` waits until the mock closes (or the reader goes), then ends the stream.
+ */
 export function sseResponse(
   frames: string[],
   chunkDelayMs: number,
   signal: AbortSignal,
-  cut = false,
+  end: "close" | "cut" | "hang" = "close",
 ): Response {
   const headers = { "content-type": "text/event-stream", "cache-control": "no-cache" };
-  if (chunkDelayMs <= 0 && !cut) return new Response(frames.join(""), { headers });
+  if (chunkDelayMs <= 0 && end === "close") return new Response(frames.join(""), { headers });
   const encoder = new TextEncoder();
   const cancelled = new AbortController();
   let next = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const frame = frames[next];
-      if (frame === undefined && cut) return controller.error(CUT);
+      if (frame === undefined && end === "cut") return controller.error(CUT);
+      if (frame === undefined && end === "hang") {
+        await sleep(FOREVER_MS, signal, cancelled.signal);
+        return controller.close();
+      }
       if (
         frame === undefined || (next > 0 && !(await sleep(chunkDelayMs, signal, cancelled.signal)))
       ) {

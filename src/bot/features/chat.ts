@@ -1,18 +1,28 @@
 // The assistant chats: /helper and /soulsleep (and their menu buttons) enter a chat in which
 // every text message is answered; navigation leaves it. /deletecontext forgets the current
-// assistant's conversation (or asks which); a failed answer can be retried, once.
+// assistant's conversation (or asks which); a failed answer can be retried, once. The message,
+// its count against the free limit and its answer's delivery are stored together and once per
+// update: an update taken up again finds them (interrupted.ts finishes its answer).
 
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
 import { BACK_TO_MENU, endFlow, MENU } from "../nav.ts";
-import { answer, type AnswerDeps, RETRY } from "../answer.ts";
+import { answerClaimed, type AnswerDeps, deliverAnswer, RETRY } from "../answer.ts";
 import { idFrom } from "../callback_ids.ts";
-import { type Assistant } from "../../llm/prompts.ts";
-import { claimMessage, clearHistory, isAssistant, saveUserMessage } from "../../chat/history.ts";
+import type { Assistant, Care } from "../../llm/prompts.ts";
+import {
+  claimMessage,
+  clearHistory,
+  isAssistant,
+  messageOfUpdate,
+  saveUserMessage,
+} from "../../chat/history.ts";
+import { openDelivery } from "../../inbox/deliveries.ts";
+import type { Queryable } from "../../db/db.ts";
 import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
 import { freeLeftText, HELD, isSubscribed, limitScreen } from "../screens/subscription.ts";
-import { careFollowUp, guardMessage, retriage, type TriageDeps } from "../triage.ts";
+import { guardMessage, type TriageDeps } from "../triage.ts";
 
 /** What the chats use. */
 export type ChatDeps = Pick<BotServices, "limits"> & TriageDeps & AnswerDeps;
@@ -96,20 +106,23 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
       const { db, now } = d;
       const id = idFrom(ctx.match[1]);
       if (id === undefined) return await stale();
-      const claimed = await claimMessage(db, id, ctx.user.id, from);
+      const claimed = await db.transaction(async (tx) => {
+        const row = await claimMessage(tx, id, ctx.user.id, from);
+        if (!row) return undefined;
+        if (from === "held") {
+          await countAssistantMessage(tx, ctx.user.id, statDate(now()), row.assistant);
+        }
+        await openDelivery(tx, chatDelivery(ctx, id));
+        return row;
+      });
       if (!claimed) return await ack(ctx, ALREADY_HANDLED);
       await ack(ctx);
       await ctx.editMessageReplyMarkup().catch(() => {}); // the button has done its job
       endFlow(ctx);
       ctx.session.flow = "chat";
       ctx.session.assistant = claimed.assistant;
-      if (from === "held") {
-        await countAssistantMessage(db, ctx.user.id, statDate(now()), claimed.assistant);
-      }
-      const guard = await retriage(ctx, d, claimed.assistant, id, claimed.content);
-      if (guard.handled) return;
-      await answer(ctx, d, claimed.assistant, id, claimed.content, guard.care);
-      await careFollowUp(ctx, d, guard.care);
+      const job = { assistant: claimed.assistant, messageId: id, text: claimed.content };
+      await answerClaimed(ctx, d, job);
     });
   }
 
@@ -123,25 +136,60 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
       // Before anything else: a crisis is answered with help, never by the model.
       const guard = await guardMessage(ctx, d, assistant, text);
       if (guard.handled) return;
-      const { db, now, limits } = d;
-      const t = now();
-      const date = statDate(t);
+      const { db, limits } = d;
       // No limit and no paywall in front of someone in distress or just after a crisis.
-      const free = !isSubscribed(ctx.user.subscription_until, t) && !guard.care;
+      const free = !isSubscribed(ctx.user.subscription_until, d.now()) && !guard.care;
       const limit = limits.freeDailyMessages;
-      const n = guard.care
-        ? await countDaily(db, date, assistant).then(() => 0) // not counted towards the limit
-        : await countAssistantMessage(db, ctx.user.id, date, assistant, free ? limit : undefined);
-      if (n === undefined) {
-        // Over the free limit: the message is kept, to be answered after payment.
-        await saveUserMessage(db, ctx.user.id, assistant, text, t, "held");
-        await countDaily(db, date, "free_limit_reached");
-        return await show(ctx, limitScreen(limit), { fresh: true });
+      const taken = await db.transaction((tx) =>
+        take(tx, ctx, d, { assistant, text, care: guard.care, limit: free ? limit : undefined })
+      );
+      if (taken === "again") return; // taken before by this update, and answered then
+      if (taken.held) return await show(ctx, limitScreen(limit), { fresh: true });
+      await deliverAnswer(ctx, d, { assistant, messageId: taken.id, text, care: guard.care });
+      if (free && limit - taken.n <= WARN_LEFT) {
+        await ctx.reply(freeLeftText(limit - taken.n, limit));
       }
-      const id = await saveUserMessage(db, ctx.user.id, assistant, text, t);
-      await answer(ctx, d, assistant, id, text, guard.care);
-      await careFollowUp(ctx, d, guard.care);
-      if (free && limit - n <= WARN_LEFT) await ctx.reply(freeLeftText(limit - n, limit));
     });
   return c;
+}
+
+/** A chat answer's delivery for the update in hand; `care` is unknown until triaged. */
+function chatDelivery(ctx: BotContext, messageId: number, care?: Care | "none") {
+  return {
+    updateId: ctx.update.update_id,
+    userId: ctx.user.id,
+    chatId: ctx.chat!.id,
+    kind: "chat" as const,
+    subjectId: messageId,
+    care,
+  };
+}
+
+/**
+ * Takes a typed message, in one transaction: counted against the day (and the free `limit`),
+ * saved, and its answer's delivery opened — or, over the limit, kept to be answered after
+ * payment. "again" when this update took it before (it is handled a second time).
+ */
+async function take(
+  tx: Queryable,
+  ctx: BotContext,
+  d: ChatDeps,
+  m: { assistant: Assistant; text: string; care?: Care; limit?: number },
+) {
+  const updateId = ctx.update.update_id;
+  const before = await messageOfUpdate(tx, updateId);
+  if (before) return before.status === "held" ? { id: before.id, held: true, n: 0 } : "again";
+  const t = d.now();
+  const date = statDate(t);
+  const n = m.care
+    ? await countDaily(tx, date, m.assistant).then(() => 0) // not counted towards the limit
+    : await countAssistantMessage(tx, ctx.user.id, date, m.assistant, m.limit);
+  if (n === undefined) {
+    const id = await saveUserMessage(tx, ctx.user.id, m.assistant, m.text, t, "held", updateId);
+    await countDaily(tx, date, "free_limit_reached");
+    return { id, held: true, n: 0 };
+  }
+  const id = await saveUserMessage(tx, ctx.user.id, m.assistant, m.text, t, "pending", updateId);
+  await openDelivery(tx, chatDelivery(ctx, id, m.care ?? "none"));
+  return { id, held: false, n };
 }

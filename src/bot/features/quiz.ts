@@ -1,54 +1,32 @@
 // Quizzes: /quiz, the menu section and quiz_<category> deep links show the list or a quiz's
 // intro; questions are answered by buttons or typed text; the adaptive branch (after the fifth
 // answer) comes from the pure engine; at the end the model writes the result in the user's
-// style, with a deterministic card when it cannot. Progress lives in quiz_sessions, so a quiz
-// survives restarts and navigation and can be resumed or started over.
+// style, with a deterministic card when it cannot (quiz_result.ts). Progress lives in
+// quiz_sessions, so a quiz survives restarts and navigation and can be resumed or started over.
 
 import { Composer } from "grammy";
-import type { BotContext, BotServices } from "../context.ts";
+import type { BotContext } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { endFlow, MENU, showMenu, STALE_BUTTON } from "../nav.ts";
 import { idFrom } from "../callback_ids.ts";
-import {
-  bankOf,
-  listScreen,
-  questionScreen,
-  QUIZ,
-  resultKeyboard,
-  showQuizIntro,
-} from "../screens/quiz.ts";
+import { bankOf, listScreen, questionScreen, QUIZ, showQuizIntro } from "../screens/quiz.ts";
 import { isQuizCategory, type QuizCategory } from "../../quiz/categories.ts";
-import {
-  type Answer,
-  branch,
-  initialPlan,
-  nextQuestion,
-  readTyped,
-  scoreAnswers,
-} from "../../quiz/engine.ts";
+import { type Answer, branch, initialPlan, nextQuestion, readTyped } from "../../quiz/engine.ts";
 import {
   activeCategories,
   activeSession,
-  completeSession,
   getSession,
   planOf,
   type QuizSession,
   saveAnswer,
   startSession,
 } from "../../quiz/sessions.ts";
-import { fallbackResult, resultPrompt } from "../../quiz/result.ts";
-import { quizCandidates } from "../../patterns/quiz.ts";
 import { careFollowUp, guardMessage, type TriageDeps } from "../triage.ts";
-import { getStyle } from "../../style/settings.ts";
-import { DEFAULT_STYLE } from "../../style/style.ts";
 import { countDaily, statDate } from "../../stats/daily.ts";
-import { markdownToTelegramHtml } from "../format/telegram_html.ts";
-import { splitForTelegram } from "../format/split.ts";
+import { finishQuiz, type QuizResultDeps } from "../quiz_result.ts";
 
 /** What the quizzes use. */
-export type QuizDeps =
-  & Pick<BotServices, "db" | "now" | "quizzes" | "llm" | "ai" | "analysis">
-  & TriageDeps;
+export type QuizDeps = QuizResultDeps & TriageDeps;
 
 export const QUIZ_FINISHED = "Этот квиз уже завершён";
 export const ALREADY_ANSWERED = "Ответ на этот вопрос уже принят";
@@ -66,7 +44,7 @@ async function showQuestion(
   opts: { hint?: string; fresh?: boolean } = {},
 ) {
   const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
-  if (!q) return await finish(ctx, d, s);
+  if (!q) return await finishQuiz(ctx, d, s);
   ctx.session = { flow: "quiz", quizId: s.id };
   ctx.session.screen = await show(ctx, questionScreen(s, q, opts.hint), { fresh: opts.fresh });
 }
@@ -82,50 +60,6 @@ async function record(ctx: BotContext, d: QuizDeps, s: QuizSession, answer: Answ
     ctx.log.info("quiz branched", { dimensions: saved.branch.dimensions });
   }
   await showQuestion(ctx, d, saved, { fresh: !ctx.callbackQuery });
-}
-
-async function finish(ctx: BotContext, d: QuizDeps, s: QuizSession) {
-  const { db, now, llm, ai } = d;
-  endFlow(ctx);
-  const bank = bankOf(d, s.category);
-  const scores = scoreAnswers(bank, s.answers);
-  const wait = await show(ctx, { text: "⏳ Собираю ваш результат…" }, {
-    fresh: !ctx.callbackQuery,
-  });
-  const styled = ctx.flags.enableStyleSettings;
-  const style = styled ? await getStyle(db, ctx.user.id) : DEFAULT_STYLE;
-  let text: string;
-  let source: "llm" | "fallback" = "llm";
-  try {
-    const api = ai.api(ctx.user.id);
-    const r = await llm.complete({
-      api,
-      model: ai.model,
-      messages: resultPrompt(bank, scores, s.answers, style),
-      maxOutputTokens: 900,
-      temperature: 0.7,
-      signal: ctx.signal,
-    });
-    text = r.text.trim();
-    if (!text) throw new Error("The model returned an empty result");
-  } catch (err) {
-    if (ctx.signal?.aborted) throw err; // given up on by the worker: its retry writes the result
-    ctx.log.warn("Quiz result written without the model", { err });
-    text = fallbackResult(bank, scores);
-    source = "fallback";
-  }
-  const t = now();
-  await completeSession(db, s.id, scores, text, source, t);
-  await countDaily(db, statDate(t), "quiz_completed");
-  const parts = splitForTelegram(markdownToTelegramHtml(text));
-  for (const [i, part] of parts.entries()) {
-    const keyboard = i === parts.length - 1 ? resultKeyboard() : undefined;
-    const options = { parse_mode: "HTML" as const, reply_markup: keyboard };
-    if (i === 0) await ctx.api.editMessageText(ctx.chat!.id, wait, part, options);
-    else await ctx.reply(part, options);
-  }
-  // Only now, with the result delivered: quiz findings join the psychological profile.
-  d.analysis.afterQuiz(ctx.user.id, quizCandidates(bank, scores, s.answers));
 }
 
 /** A button of a question that is no longer current, or of a quiz that is over. */
@@ -184,8 +118,13 @@ export function quizFeature(d: QuizDeps): Composer<BotContext> {
     if (id === undefined || position === undefined) return await next();
     const s = await getSession(d.db, id, ctx.user.id);
     if (!s || s.status !== "active") return await stale(ctx, d, QUIZ_FINISHED);
+    const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
+    // Every answer is in but no result: the update that gave the last one stopped before it.
+    if (!q) {
+      await ack(ctx);
+      return await finishQuiz(ctx, d, s);
+    }
     if (s.answers.length !== position) return await stale(ctx, d, ALREADY_ANSWERED);
-    const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers)!;
     const answer: Answer | undefined = value === "skip" && q.type === "open"
       ? { question: q.id, skipped: true }
       : q.type === "scale" && /^[1-5]$/.test(value!)
@@ -209,7 +148,7 @@ export function quizFeature(d: QuizDeps): Composer<BotContext> {
         return await next();
       }
       const q = nextQuestion(bankOf(d, s.category), planOf(s), s.answers);
-      if (!q) return await finish(ctx, d, s);
+      if (!q) return await finishQuiz(ctx, d, s);
       // Open answers reach the model (in the result): the crisis gate sees them first.
       const guard = q.type === "open" && text !== undefined
         ? await guardMessage(ctx, d, "quiz", text)

@@ -7,12 +7,13 @@ import type { BotContext } from "../context.ts";
 import { ack } from "../ui.ts";
 import { endFlow } from "../nav.ts";
 import { idFrom } from "../callback_ids.ts";
-import { answer, type AnswerDeps } from "../answer.ts";
-import { BUTTON_GONE, careFollowUp, checkInKeyboard, SAFETY, type TriageDeps } from "../triage.ts";
+import { type AnswerDeps, deliverAnswer } from "../answer.ts";
+import { BUTTON_GONE, checkInKeyboard, SAFETY, type TriageDeps } from "../triage.ts";
 import { betterText, FALSE_ALARM, FALSE_ALARM_QUIZ, stillHardText } from "../screens/crisis.ts";
 import { leaveCrisis } from "../../safety/store.ts";
 import type { Place } from "../../safety/tier.ts";
 import { claimMessage } from "../../chat/history.ts";
+import { openDelivery } from "../../inbox/deliveries.ts";
 
 export type SafetyDeps = TriageDeps & AnswerDeps;
 
@@ -49,14 +50,27 @@ export function safetyFeature(d: SafetyDeps): Composer<BotContext> {
     await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => {}); // the button has done its job
     if (id === undefined) return void await ctx.reply(FALSE_ALARM_QUIZ);
-    const claimed = await claimMessage(db, id, ctx.user.id, "crisis");
+    const claimed = await db.transaction(async (tx) => {
+      const row = await claimMessage(tx, id, ctx.user.id, "crisis");
+      if (row) {
+        await openDelivery(tx, {
+          updateId: ctx.update.update_id,
+          userId: ctx.user.id,
+          chatId: ctx.chat!.id,
+          kind: "chat",
+          subjectId: id,
+          care: "concern",
+        });
+      }
+      return row;
+    });
     if (!claimed) return;
     await ctx.reply(FALSE_ALARM);
     endFlow(ctx);
     ctx.session.flow = "chat";
     ctx.session.assistant = claimed.assistant;
-    await answer(ctx, d, claimed.assistant, id, claimed.content, "concern");
-    await careFollowUp(ctx, d, "concern");
+    const job = { assistant: claimed.assistant, messageId: id, text: claimed.content };
+    await deliverAnswer(ctx, d, { ...job, care: "concern" });
   });
   return c;
 }
