@@ -7,7 +7,8 @@
 // updates of one chat one after another in order, a failed one tried again.
 //
 //   1. updateLogger     — child logger per update, one log line per update; ctx.signal, aborted
-//                         when the worker gives up on the update (time_limit.ts)
+//                         when the worker gives up on the update (time_limit.ts); a message sent
+//                         once per update, even when it is handled again (send_once.ts)
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored (a button pressed
 //                         there is answered)
@@ -54,6 +55,7 @@ import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { updateLogger } from "./update_log.ts";
 import { updateSignal } from "./time_limit.ts";
+import { sendOnce } from "./send_once.ts";
 import { blockTracking, loadUser, privateOnly } from "./user.ts";
 import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
@@ -110,7 +112,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
-  bot.use(updateLogger(deps.log, deps.metrics), updateSignal);
+  bot.use(updateLogger(deps.log, deps.metrics), updateSignal, sendOnce(deps.db));
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);
