@@ -185,7 +185,7 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
           chat: { id: payload.chat_id, type: "private" },
           text: payload.text,
         };
-        calls.push({ method: "sendMessage:done", payload, result: sent });
+        calls.push({ method: "sendMessage:done", payload, result: sent, at: performance.now() });
         notify();
         return ok(sent);
       }
