@@ -36,6 +36,8 @@ import type { LimitVerdicts } from "./bot/rate_limit.ts";
 import { SPAM_LIMIT, type SpamLimit } from "./inbox/inbox.ts";
 import { createNotifier, telegramSender } from "./bot/payment_notices.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./bot/worker.ts";
+import { expiredMessage } from "./bot/outage.ts";
+import { mainNumber } from "./safety/helplines.ts";
 
 /** The configuration of a process that talks to Telegram. */
 export type BotConfig = ConfigWith<["BOT_TOKEN"]>;
@@ -185,6 +187,8 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
       const worker = createWorker({
+        timeoutMs: config.inbox.updateTimeoutSeconds * 1000,
+        expiredNotice: expiredMessage(mainNumber(services.helplines)),
         ...overrides.worker,
         db,
         bot,

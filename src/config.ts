@@ -158,6 +158,16 @@ function configSchema(required: ReadonlySet<string>, cwd: string) {
       host: v.text("API_HOST", "0.0.0.0"),
       port: v.int("API_PORT", 8080, 1, 65535, "a TCP port"),
     }),
+    inbox: z.object({
+      /** How long one update may be handled before the worker gives up on it (a failure). */
+      updateTimeoutSeconds: v.int(
+        "UPDATE_TIMEOUT_SECONDS",
+        300,
+        10,
+        3600,
+        "seconds one update may be handled",
+      ),
+    }),
     /** The bot's /metrics and /health listener (on API_HOST); 0: none. */
     metrics: z.object({
       port: v.int("METRICS_PORT", 9101, 0, 65535, "a TCP port; 0 turns it off"),

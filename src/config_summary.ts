@@ -43,6 +43,7 @@ export function configSummary(config: Config): string[] {
     `WEBHOOK: ${config.webhook.receiver ? "receiver on (secrets set)" : "off"}; WEBHOOK_URL: ${
       config.webhook.url ? redactUrl(config.webhook.url) : "not set"
     }`,
+    `UPDATE_TIMEOUT_SECONDS: ${config.inbox.updateTimeoutSeconds}`,
     `ADMIN_IDS: ${config.adminIds.length} admin${config.adminIds.length === 1 ? "" : "s"}; ` +
     `ADMIN_CHAT_ID: ${config.adminChatId ?? "not set"}; moderation: ${
       openai.moderationModel ?? "off"

@@ -81,6 +81,7 @@ Deno.test("an empty environment gives the defaults", () => {
       paymentTtlMinutes: 60,
     },
     api: { host: "0.0.0.0", port: 8080 },
+    inbox: { updateTimeoutSeconds: 300 },
     metrics: { port: 9101 },
     statsToken: undefined,
     webhook: { url: undefined },

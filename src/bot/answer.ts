@@ -90,6 +90,7 @@ export async function answer(ctx: BotContext, d: AnswerDeps, job: AnswerJob): Pr
       maxOutputTokens: prompt.maxOutputTokens,
       temperature: 0.7,
       onDelta: (d) => reply.push(d),
+      signal: ctx.signal,
     });
     let final = result.text.trim();
     if (style.length === "brief") final = limitParagraphs(final, BRIEF_PARAGRAPHS);
@@ -130,6 +131,8 @@ export async function answer(ctx: BotContext, d: AnswerDeps, job: AnswerJob): Pr
     analysis.afterAnswer(user.id, assistant, messageId);
     return "answered";
   } catch (err) {
+    // Given up on by the worker (its time limit): the update's retry answers; this run is silent.
+    if (ctx.signal?.aborted) throw err;
     const failed = await markFailed(db, messageId).catch((e) => {
       ctx.log.warn("Cannot mark the message as failed", { err: e });
       return true;

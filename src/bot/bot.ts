@@ -6,7 +6,9 @@
 // is told they arrived, each handled once (a redelivered update_id is never stored twice), the
 // updates of one chat one after another in order, a failed one tried again.
 //
-//   1. updateLogger     — child logger per update, one log line per update
+//   1. updateLogger     — child logger per update, one log line per update; ctx.signal, aborted
+//                         when the worker gives up on the update (time_limit.ts); a message sent
+//                         once per update, even when it is handled again (send_once.ts)
 //   2. recordUpdates    — only with `bot --record FILE`
 //   3. privateOnly      — groups, channels and edited messages are ignored (a button pressed
 //                         there is answered)
@@ -52,6 +54,8 @@ import { cleanInput } from "./input.ts";
 import { recordUpdates } from "./record.ts";
 import { dbStateStorage } from "./state_storage.ts";
 import { updateLogger } from "./update_log.ts";
+import { updateSignal } from "./time_limit.ts";
+import { sendOnce } from "./send_once.ts";
 import { blockTracking, loadUser, privateOnly } from "./user.ts";
 import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
@@ -108,7 +112,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
-  bot.use(updateLogger(deps.log, deps.metrics));
+  bot.use(updateLogger(deps.log, deps.metrics), updateSignal, sendOnce(deps.db));
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);
@@ -155,8 +159,10 @@ async function handleError(err: BotError<BotContext>, d: GiveUpDeps): Promise<vo
   }
   const text = isTransient(cause) ? OUTAGE : APOLOGY;
   try {
-    if (ctx.callbackQuery && !callbackAnswered(ctx)) await ctx.answerCallbackQuery({ text });
-    else if (ctx.chat) await ctx.reply(text);
+    // A press answered by an earlier attempt can no longer show a toast: then the chat has it.
+    const toasted = ctx.callbackQuery && !callbackAnswered(ctx) &&
+      await ctx.answerCallbackQuery({ text }).then(() => true, () => false);
+    if (!toasted && ctx.chat) await ctx.reply(text);
   } catch (replyErr) {
     log.warn("Cannot send the apology", { update_id: ctx.update.update_id, err: replyErr });
   }

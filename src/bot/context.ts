@@ -89,6 +89,8 @@ export interface AppFlavor {
   user: UserRecord;
   /** The feature flags as this user sees them (percentage rollouts are stable per user). */
   flags: UserFlags;
+  /** Aborted when the worker gives up on this update (its time limit): stop waiting, say nothing. */
+  signal: AbortSignal;
 }
 
 export type BotContext = Context & SessionFlavor<SessionData> & AppFlavor;

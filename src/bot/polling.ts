@@ -2,7 +2,8 @@
 // register commands, then fetch updates with getUpdates, store each batch in the inbox and only
 // then ask for the next offset — which is what confirms the batch to Telegram, so a crash at any
 // moment loses nothing (an unconfirmed batch is delivered again and the inbox ignores what it
-// has). The inbox's worker handles the updates (worker.ts) — in this process, or, receiving only
+// has); while a batch cannot be stored, its button presses and chats are told so (outage.ts). The
+// inbox's worker handles the updates (worker.ts) — in this process, or, receiving only
 // (`work: false`), in `soulbot worker` processes. At a stop the long poll is cut short and
 // updates in hand get a bounded time to finish; a second instance polling with the same token,
 // or a webhook set for it (409 Conflict either way), ends polling with a clear error. A webhook is
@@ -14,6 +15,7 @@ import type { BotContext } from "./context.ts";
 import type { Worker } from "./worker.ts";
 import { AbortedError, sleep } from "../sleep.ts";
 import { BOT_COMMANDS } from "./commands.ts";
+import { type OutageNotices, STORE_SLOW_MS } from "./outage.ts";
 
 export interface PollingOptions {
   log: Logger;
@@ -27,6 +29,8 @@ export interface PollingOptions {
   onPolling?: () => void;
   /** Whether this process's worker handles what is stored (default yes; no: receive only). */
   work?: boolean;
+  /** Who is told what while updates cannot be stored (outage.ts); nobody without it. */
+  outage?: OutageNotices;
 }
 
 export async function authorise(
@@ -82,7 +86,7 @@ export async function poll(bot: Bot<BotContext>, worker: Worker, opts: PollingOp
   );
   opts.onPolling?.();
   try {
-    await fetchIntoInbox(bot, worker, log, stop.signal);
+    await fetchIntoInbox(bot, worker, log, stop.signal, opts.outage);
   } catch (err) {
     await worker.stop(drainMs);
     throw explainPollingError(err);
@@ -99,6 +103,7 @@ async function fetchIntoInbox(
   worker: Worker,
   log: Logger,
   signal: AbortSignal,
+  outage: OutageNotices | undefined,
 ): Promise<void> {
   let offset: number | undefined;
   let fetchFailures = 0;
@@ -124,8 +129,10 @@ async function fetchIntoInbox(
       continue;
     }
     if (updates.length === 0) continue;
+    const slow = outage && setTimeout(() => void outage.slow(updates), STORE_SLOW_MS);
     try {
       await worker.enqueue(updates);
+      outage?.stored(updates);
       storeFailures = 0;
     } catch (err) {
       // Not stored, so not confirmed: Telegram sends them again with the next getUpdates.
@@ -134,8 +141,11 @@ async function fetchIntoInbox(
           err,
         });
       }
+      await outage?.failed(updates);
       if (!await pause(storeFailures).then(() => true, stopped)) return;
       continue;
+    } finally {
+      clearTimeout(slow);
     }
     offset = updates[updates.length - 1]!.update_id + 1;
   }

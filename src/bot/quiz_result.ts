@@ -81,10 +81,12 @@ export async function finishQuiz(
       messages: resultPrompt(bank, scores, s.answers, style),
       maxOutputTokens: 900,
       temperature: 0.7,
+      signal: ctx.signal,
     });
     text = r.text.trim();
     if (!text) throw new Error("The model returned an empty result");
   } catch (err) {
+    if (ctx.signal?.aborted) throw err; // given up on by the worker: its retry writes the result
     ctx.log.warn("Quiz result written without the model", { err });
     text = fallbackResult(bank, scores);
     source = "fallback";

@@ -7,14 +7,18 @@
 //   - a service is down     → pending again after a backoff that grows while services stay down,
 //     (serviceDown)           not counted: the update is answered once the service is back;
 //   - any other error       → pending again after a backoff, counted; the `maxAttempts`-th failure
-//                             parks it: one ERROR line and one apology, through bot.errorHandler.
+//     (or running past        parks it: one ERROR line and one apology, through bot.errorHandler.
+//     `timeoutMs`)            A run past the limit is abandoned (its lease no longer renewed, its
+//                             signal aborted) and the chat is free for the retry.
 //
 // A worker that died leaves its updates `working`; when their lease runs out the next claim takes
-// them again (counted, so an update that kills its worker every time ends parked too). `recover`
-// ends at once the leases of holders on this host that no longer run. The poller wakes the worker
-// when it stores updates, and every insert into the inbox, by any process, wakes every started
-// worker that listens (LISTEN/NOTIFY); a slow idle poll is the safety net. Tests use `drain`: handle until nothing is due, no timers left behind. Handling one
-// update and recording its outcome is worker_handle.ts.
+// them again (counted, so an update that kills its worker every time ends parked too). Once a
+// minute, before claiming, updates waiting longer than `maxAgeMs` (a day) are set aside
+// (expiry.ts). `recover` ends at once the leases of holders on this host that no longer run. The
+// poller wakes the worker when it stores updates, and every insert into the inbox, by any process,
+// wakes every started worker that listens (LISTEN/NOTIFY); a slow idle poll is the safety net.
+// Tests use `drain`: handle until nothing is due, no timers left behind. Handling one update and
+// recording its outcome is worker_handle.ts.
 
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
@@ -36,6 +40,7 @@ import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
 import { inboxItem } from "../inbox/incoming.ts";
 import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
+import { createExpiry, MAX_AGE_MS } from "./expiry.ts";
 import type { LimitVerdicts } from "./rate_limit.ts";
 import { createHandler, logQuietly } from "./worker_handle.ts";
 
@@ -55,6 +60,14 @@ export interface WorkerOptions {
   idlePollMs?: number;
   /** Failures of ours before an update is parked (default 3). */
   maxAttempts?: number;
+  /** How long one update may be handled before it is given up on, as a failure (default 300 s). */
+  timeoutMs?: number;
+  /** How long an update may wait to be handled before it is set aside (default 24 h, expiry.ts). */
+  maxAgeMs?: number;
+  /** How often the worker looks for updates waiting too long (default a minute). */
+  expireEveryMs?: number;
+  /** Told to a chat whose message was set aside for its age; nothing without it. */
+  expiredNotice?: string;
   /** First retry delay, doubled each time up to `retryMaxMs` (defaults 2 s and 60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -93,8 +106,18 @@ export function createWorker(o: WorkerOptions): Worker {
   const heartbeatMs = o.heartbeatMs ?? leaseMs / 3;
   const idlePollMs = o.idlePollMs ?? 5_000;
   const maxAttempts = o.maxAttempts ?? 3;
+  const timeoutMs = o.timeoutMs ?? 300_000;
   const retryBaseMs = o.retryBaseMs ?? 2_000;
   const retryMaxMs = o.retryMaxMs ?? 60_000;
+  const expire = createExpiry({
+    db,
+    api: bot.api,
+    log,
+    maxAgeMs: o.maxAgeMs ?? MAX_AGE_MS,
+    notice: o.expiredNotice,
+  });
+  const expireEveryMs = o.expireEveryMs ?? 60_000;
+  let expireAt = 0;
   const backoff = (n: number) => Math.min(retryBaseMs * 2 ** Math.max(0, n - 1), retryMaxMs);
 
   const running = new Map<number, Promise<void>>();
@@ -133,6 +156,7 @@ export function createWorker(o: WorkerOptions): Worker {
     log,
     workerId: id,
     maxAttempts,
+    timeoutMs,
     backoff,
     signal: stopping.signal,
     retryAt: (time) => alarm.at(time),
@@ -162,6 +186,10 @@ export function createWorker(o: WorkerOptions): Worker {
     if (free <= 0) return false;
     let claimed: Claimed[];
     try {
+      if (Date.now() >= expireAt) {
+        await expire();
+        expireAt = Date.now() + expireEveryMs;
+      }
       claimed = await claimUpdates(db, id, free, leaseMs, o.spamLimit);
       streak.claim = 0;
     } catch (err) {

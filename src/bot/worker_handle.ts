@@ -1,7 +1,9 @@
 // One update the inbox worker took (worker.ts): handed to bot.handleUpdate, and its outcome
 // recorded under the worker's lease — done; postponed, uncounted, while a service is down
 // (serviceDown); retried after a backoff for any other error; parked at the `maxAttempts`-th
-// failure, with one call of bot.errorHandler (one ERROR line, one apology) once it is parked.
+// failure, with one call of bot.errorHandler (one ERROR line, one apology) once it is parked. A
+// handler still running after `timeoutMs` is given up on: that is a failure like any other, the
+// chat is free for the retry, and the abandoned run's signal is aborted (time_limit.ts).
 
 import { type Bot, BotError, Context } from "grammy";
 import type { Update } from "grammy/types";
@@ -12,6 +14,7 @@ import { type Claimed, finishUpdate, type Outcome } from "../inbox/inbox.ts";
 import type { BotContext } from "./context.ts";
 import type { LimitVerdicts } from "./rate_limit.ts";
 import { serviceDown } from "./bot.ts";
+import { handleWithin } from "./time_limit.ts";
 
 /** An update given up after too many failures: says how many in the log line. */
 export class UpdateParked extends Error {
@@ -21,12 +24,22 @@ export class UpdateParked extends Error {
   }
 }
 
+/** A handler that ran past the time limit; it was given up on. */
+export class UpdateTimedOut extends Error {
+  override name = "UpdateTimedOut";
+  constructor(ms: number) {
+    super(`not handled within the time limit (${ms / 1000} s); given up`);
+  }
+}
+
 export interface HandlerDeps {
   db: Db;
   bot: Bot<BotContext>;
   log: Logger;
   workerId: string;
   maxAttempts: number;
+  /** How long one update may be handled before it is given up on. */
+  timeoutMs: number;
   /** The wait before the n-th retry. */
   backoff: (n: number) => number;
   /** The worker is stopping: recording an outcome is not retried for long. */
@@ -55,6 +68,29 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
   /** Postponements in a row while services are down (all updates share them). */
   let down = 0;
   const contextFor = (update: Update) => contextOf(bot, update);
+
+  /** Handles the update within the time limit; past it the run is abandoned and this throws. */
+  const within = async (update: Update) => {
+    const abandon = new AbortController();
+    const handling = handleWithin(bot, update, abandon.signal);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) =>
+      timer = setTimeout(() => reject(new UpdateTimedOut(d.timeoutMs)), d.timeoutMs)
+    );
+    try {
+      await Promise.race([handling, late]);
+    } catch (err) {
+      if (err instanceof UpdateTimedOut) {
+        abandon.abort(err);
+        handling.catch((e) =>
+          log.debug("An abandoned update's handler ended", { update_id: update.update_id, err: e })
+        );
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   /** Stores the outcome, retrying while the database is unavailable (the lease is kept). */
   const settle = async (row: Claimed, outcome: Outcome) => {
@@ -104,7 +140,7 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
     const { verdict } = row;
     d.verdicts?.set(update, verdict);
     try {
-      await bot.handleUpdate(update);
+      await within(update);
       // Words beyond the spam limit wait for room in the window: back to the inbox, uncounted.
       outcome = verdict.kind === "wait"
         ? { status: "retry", delayMs: verdict.roomInMs, error: WAITING, countAttempt: false }

@@ -9,6 +9,8 @@
 import { createApp } from "../app.ts";
 import { configLine } from "../config_summary.ts";
 import { authorise, poll, registerCommands } from "../bot/polling.ts";
+import { outageNotices } from "../bot/outage.ts";
+import { mainNumber } from "../safety/helplines.ts";
 import { finishInterrupted } from "../bot/interrupted.ts";
 import { startHousekeeping } from "../ops/housekeeping.ts";
 import { serveMetrics } from "../metrics/server.ts";
@@ -87,7 +89,7 @@ export const command: Command = {
         signal: stop.signal,
         healthy: async () => polling && (await db.query("SELECT 1"), true),
       });
-      const { bot, worker } = await app.bot({ recordPath: values.record });
+      const { bot, worker, services } = await app.bot({ recordPath: values.record });
       await authorise(bot, log, { signal: stop.signal });
       await registerCommands(bot, log);
       if (!receiveOnly) {
@@ -99,6 +101,7 @@ export const command: Command = {
         shutdown: io.shutdown,
         work: !receiveOnly,
         onPolling: () => polling = true,
+        outage: outageNotices(bot.api, log, mainNumber(services.helplines)),
       });
       await finishAnalyses(analysis.idle(), log);
       return EXIT_OK;

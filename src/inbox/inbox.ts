@@ -253,6 +253,28 @@ export async function expireLeases(db: Queryable, workers: readonly string[]): P
   return rows.length;
 }
 
+/**
+ * Parks the open updates stored more than `maxAgeMs` ago that no worker holds now (pending, or a
+ * dead worker's whose lease ran out): too old to be worth handling. Returns what it parked.
+ */
+export async function parkExpired(db: Queryable, maxAgeMs: number): Promise<InboxItem[]> {
+  const rows = await db.query<{ update_id: number; chat_key: string; payload: unknown }>(
+    `UPDATE inbox SET status = 'parked', done_at = now(), lease_until = NULL, last_error = $2
+     WHERE status IN ('pending', 'working')
+       AND (status = 'pending' OR lease_until < now())
+       AND received_at < now() - make_interval(secs => $1)
+     RETURNING update_id, chat_key, payload`,
+    [maxAgeMs / 1000, `not handled within ${Math.round(maxAgeMs / 3_600_000)} h of arriving`],
+    { idempotent: true },
+  );
+  return rows.map((r) => ({
+    updateId: Number(r.update_id),
+    chatKey: r.chat_key,
+    payload: r.payload,
+  }))
+    .sort((a, b) => a.updateId - b.updateId);
+}
+
 /** Forgets handled and parked updates older than `days` (Telegram redelivers nothing that old). */
 export async function pruneInbox(db: Queryable, days = 2): Promise<number> {
   const rows = await db.query(

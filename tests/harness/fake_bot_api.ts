@@ -6,14 +6,21 @@
 // streamed by editing a message). setWebhook turns it into a webhook sender: queued updates are
 // posted one at a time, in order, to the webhook's URL with its secret token (a delivery that is
 // not 2xx is tried again, as Telegram does), and getUpdates answers 409.
+// A button press takes one answer, as Telegram's does: a second is refused as too old (recorded
+// as answerCallbackQuery:refused). getUpdates hands out at most `limit` (100) updates at a time;
+// each call and each update's first hand-out is timed.
 
 import { type ApiCall, BOT_INFO } from "./telegram.ts";
 import type { Update } from "grammy/types";
+
+const TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 export interface FakeBotApi extends AsyncDisposable {
   /** Value for TELEGRAM_API_ROOT. */
   apiRoot: string;
   calls: ApiCall[];
+  /** When each update was first handed out by getUpdates (performance.now()). */
+  served: ReadonlyMap<number, number>;
   /** Every bot token the API was called with. */
   tokens: Set<string>;
   push(...updates: Update[]): void;
@@ -34,9 +41,14 @@ export interface FakeBotApi extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export function startFakeBotApi(
-  opts: { replyDelayMs?: (text: string) => number; rejectToken?: boolean; drafts?: boolean } = {},
-): FakeBotApi {
+export interface FakeBotApiOptions {
+  replyDelayMs?: (text: string) => number;
+  rejectToken?: boolean;
+  /** Whether message drafts are accepted (default yes); refused, the bot streams by edits. */
+  drafts?: boolean;
+}
+
+export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
   const calls: ApiCall[] = [];
   const tokens = new Set<string>();
   const queue: Update[] = [];
@@ -86,7 +98,7 @@ export function startFakeBotApi(
     if (token) tokens.add(token);
     const payload = await readPayload(req);
     if (method !== "getUpdates") {
-      calls.push({ method, payload });
+      calls.push({ method, payload, at: performance.now() });
       notify();
     }
     const ok = (result: unknown) => Response.json({ ok: true, result });
@@ -142,10 +154,16 @@ export function startFakeBotApi(
           ...queue.filter((u) => u.update_id >= offset || redelivered.has(u)),
         );
         const deadline = Date.now() + Math.min(Number(payload.timeout ?? 0), 2) * 1000;
+        const limit = Number(payload.limit ?? 100);
         for (;;) {
-          const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u));
+          const ready = queue.filter((u) => u.update_id >= offset || redelivered.has(u))
+            .slice(0, limit);
           if (ready.length || Date.now() >= deadline) {
-            for (const u of ready) redelivered.delete(u);
+            const now = performance.now();
+            for (const u of ready) {
+              redelivered.delete(u);
+              if (!served.has(u.update_id)) served.set(u.update_id, now);
+            }
             // Served updates stay until an offset above them confirms them.
             queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
             return ok(ready);
@@ -167,7 +185,7 @@ export function startFakeBotApi(
           chat: { id: payload.chat_id, type: "private" },
           text: payload.text,
         };
-        calls.push({ method: "sendMessage:done", payload, result: sent });
+        calls.push({ method: "sendMessage:done", payload, result: sent, at: performance.now() });
         notify();
         return ok(sent);
       }
@@ -178,16 +196,29 @@ export function startFakeBotApi(
           error_code: 400,
           description: "Bad Request: method is not available",
         }, { status: 400 });
+      case "answerCallbackQuery": {
+        // Telegram takes one answer per press; a later one is refused as too old.
+        const id = String(payload.callback_query_id);
+        if (!answered.has(id)) return answered.add(id), ok(true);
+        calls.push({ method: "answerCallbackQuery:refused", payload });
+        notify();
+        return Response.json({ ok: false, error_code: 400, description: TOO_OLD }, {
+          status: 400,
+        });
+      }
       default:
         return ok(true);
     }
   });
+  const answered = new Set<string>();
+  const served = new Map<number, number>();
   const redelivered = new Set<Update>();
   const addr = server.addr as Deno.NetAddr;
   const api: FakeBotApi = {
     apiRoot: `http://127.0.0.1:${addr.port}`,
     calls,
     tokens,
+    served,
     deliveries,
     push(...updates) {
       queue.push(...updates);

@@ -50,6 +50,10 @@ export interface OpenAiMockOptions {
   embeddingDimensions?: number;
   /** Text of unscripted chat/responses answers (default "mock reply"). */
   defaultText?: string;
+  /** Unscripted answers made from the request's last user message instead (e.g. an echo). */
+  replyTo?: (lastUserMessage: string) => string;
+  /** Pause between the frames of unscripted streamed answers (default none). */
+  chunkDelayMs?: number;
 }
 
 export interface OpenAiMock extends AsyncDisposable {
@@ -132,6 +136,14 @@ function record(req: Request, path: string, body: RecordedRequest["body"]): Reco
   return { method: req.method, path, headers, authorized: /^Bearer \S/.test(auth), body };
 }
 
+/** The content of the last user message of a chat `messages` or a Responses `input` list. */
+function lastUserMessage(messages: unknown): string {
+  if (typeof messages === "string") return messages;
+  const list = Array.isArray(messages) ? messages as { role?: unknown; content?: unknown }[] : [];
+  const last = list.findLast((m) => m.role === "user");
+  return typeof last?.content === "string" ? last.content : "";
+}
+
 /** Start the mock (already listening when the promise resolves); close() it when done. */
 export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMock> {
   const queues: Record<EndpointKind, ScriptedResponse[]> = {
@@ -145,11 +157,12 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
   let unscripted = 0;
   let serial = 0;
 
-  function textReply(scripted: Reply | undefined): TextReply {
+  function textReply(scripted: Reply | undefined, messages: unknown): TextReply {
     if (scripted?.kind === "chat" || scripted?.kind === "responses") {
       return scripted.toolCalls?.length ? scripted : { ...scripted, text: scripted.text ?? "" };
     }
     unscripted++;
+    if (opts.replyTo) return { text: opts.replyTo(lastUserMessage(messages)) };
     return { text: opts.defaultText ?? "mock reply" };
   }
 
@@ -161,9 +174,9 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
     const n = ++serial;
     const model = typeof body.model === "string" ? body.model : "gpt-4o-mini";
     const created = Math.floor(Date.now() / 1000);
-    const chunkDelay = scripted?.chunkDelayMs ?? 0;
+    const chunkDelay = scripted?.chunkDelayMs ?? (scripted ? 0 : opts.chunkDelayMs ?? 0);
     if (kind === "chat" || kind === "responses") {
-      const reply = textReply(scripted);
+      const reply = textReply(scripted, kind === "chat" ? body.messages : body.input);
       const prompt = kind === "chat" ? body.messages : [body.instructions, body.input];
       const ctx: ReplyContext = {
         id: kind === "chat" ? `chatcmpl-mock${n}` : `resp_mock${n}`,

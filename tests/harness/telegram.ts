@@ -27,6 +27,8 @@ export interface ApiCall {
   payload: Record<string, unknown>;
   /** What the fake Bot API answered (not part of golden files). */
   result?: unknown;
+  /** When the fake Bot API over HTTP received it (performance.now()). */
+  at?: number;
 }
 
 export interface Recorder {

@@ -1,0 +1,67 @@
+// A message is sent once per update, even when the update is handled again: its worker died after
+// Telegram took a reply but before the update was marked done, or it failed after replying and is
+// retried. Each message an update sends is recorded (update_sends, migrations/0013: the n-th
+// message, a digest of its chat and text, Telegram's id); a later run of the same update that
+// sends the same n-th message to the same chat gets the recorded message back instead of sending
+// it again. Only identical messages are skipped, so a run that says something else says it. What
+// remains is the moment between Telegram's reply and the record. Marking the update done or parked
+// forgets its records.
+
+import type { MiddlewareFn } from "grammy";
+import type { Queryable } from "../db/db.ts";
+import type { BotContext } from "./context.ts";
+
+interface Sent {
+  seq: number;
+  digest: string;
+  message_id: number;
+  date: number;
+}
+
+export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const updateId = ctx.update.update_id;
+    let seq = 0;
+    /** What earlier runs of this update sent; read at its first message. */
+    let earlier: Promise<Sent[]> | undefined;
+    ctx.api.config.use(async (prev, method, payload, signal) => {
+      if (method !== "sendMessage") return await prev(method, payload, signal);
+      const n = ++seq;
+      const p = payload as { chat_id: number | string; text: string };
+      const digest = await sha256(`${p.chat_id}\n${p.text}`);
+      earlier ??= db.query<Sent>(
+        `SELECT seq, digest, message_id, extract(epoch FROM sent_at)::bigint AS date
+         FROM update_sends WHERE update_id = $1`,
+        [updateId],
+      );
+      const before = (await earlier).find((s) => s.seq === n && s.digest === digest);
+      if (before) {
+        ctx.log.debug("A message this update sent before is not sent again", { seq: n });
+        const message = {
+          message_id: Number(before.message_id),
+          date: Number(before.date),
+          chat: { id: Number(p.chat_id), type: "private" },
+          text: p.text,
+        };
+        // deno-lint-ignore no-explicit-any -- a transformer may return any API response shape
+        return { ok: true, result: message } as any;
+      }
+      const res = await prev(method, payload, signal);
+      if (res.ok) {
+        const id = (res.result as { message_id: number }).message_id;
+        await db.query(
+          `INSERT INTO update_sends (update_id, seq, digest, message_id) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (update_id, seq) DO UPDATE SET digest = $3, message_id = $4`,
+          [updateId, n, digest, id],
+        ).catch((err) => ctx.log.warn("Cannot record a message sent", { err }));
+      }
+      return res;
+    });
+    await next();
+  };
+}
+
+async function sha256(text: string): Promise<string> {
+  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
