@@ -3,9 +3,10 @@
 // retried. Each message an update sends is recorded (update_sends, migrations/0013: the n-th
 // message, a digest of its chat and text, Telegram's id); a later run of the same update that
 // sends the same n-th message to the same chat gets the recorded message back instead of sending
-// it again. Only identical messages are skipped, so a run that says something else says it. What
-// remains is the moment between Telegram's reply and the record. Marking the update done or parked
-// forgets its records.
+// it again. Only identical messages are skipped, so a run that says something else says it, and a
+// message the run found gone (deleted by the user: an edit of it failed) is sent anew. What remains
+// is the moment between Telegram's reply and the record. Marking the update done or parked forgets
+// its records.
 
 import type { MiddlewareFn } from "grammy";
 import type { Queryable } from "../db/db.ts";
@@ -24,8 +25,15 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
     let seq = 0;
     /** What earlier runs of this update sent; read at its first message. */
     let earlier: Promise<Sent[]> | undefined;
+    /** Messages this run found gone (deleted, too old to edit): sent before, but not there. */
+    const gone = new Set<number>();
     ctx.api.config.use(async (prev, method, payload, signal) => {
-      if (method !== "sendMessage") return await prev(method, payload, signal);
+      if (method !== "sendMessage") {
+        const res = await prev(method, payload, signal);
+        const id = (payload as { message_id?: number }).message_id;
+        if (id !== undefined && (method === "deleteMessage" ? res.ok : isGone(res))) gone.add(id);
+        return res;
+      }
       const n = ++seq;
       const p = payload as { chat_id: number | string; text: string };
       const digest = await sha256(`${p.chat_id}\n${p.text}`);
@@ -34,7 +42,9 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
          FROM update_sends WHERE update_id = $1`,
         [updateId],
       );
-      const before = (await earlier).find((s) => s.seq === n && s.digest === digest);
+      const before = (await earlier).find((s) =>
+        s.seq === n && s.digest === digest && !gone.has(Number(s.message_id))
+      );
       if (before) {
         ctx.log.debug("A message this update sent before is not sent again", { seq: n });
         const message = {
@@ -59,6 +69,14 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
     });
     await next();
   };
+}
+
+/** Telegram's answer that a message cannot be edited any more: it was deleted, or is too old. */
+function isGone(res: { ok: boolean; description?: string }): boolean {
+  return !res.ok &&
+    /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(
+      res.description ?? "",
+    );
 }
 
 async function sha256(text: string): Promise<string> {
