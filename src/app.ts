@@ -38,6 +38,7 @@ import { createNotifier, telegramSender } from "./bot/payment_notices.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./bot/worker.ts";
 import { expiredMessage } from "./bot/outage.ts";
 import { mainNumber } from "./safety/helplines.ts";
+import { createTally } from "./stats/tally.ts";
 
 /** The configuration of a process that talks to Telegram. */
 export type BotConfig = ConfigWith<["BOT_TOKEN"]>;
@@ -72,7 +73,10 @@ export interface AppOverrides {
   /** Waits between retries of a YooKassa request (tests: none). */
   paymentRetryDelaysMs?: number[];
   /** The inbox worker's tuning (tests: no retry delays). */
-  worker?: Omit<WorkerOptions, "db" | "bot" | "log" | "verdicts" | "spamLimit">;
+  worker?: Omit<
+    WorkerOptions,
+    "db" | "bot" | "log" | "verdicts" | "spamLimit" | "tally" | "firstRuns"
+  >;
 }
 
 export interface App extends AsyncDisposable {
@@ -174,8 +178,10 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         alertChatId: config.adminChatId,
         pseudonym,
         metrics,
+        tally: createTally(db, log),
       };
       const verdicts: LimitVerdicts = new WeakMap();
+      const firstRuns = new WeakSet<object>();
       const bot = createBot({
         ...services,
         token: config.botToken,
@@ -184,6 +190,7 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         botInfo: overrides.botInfo,
         recordPath: opts.recordPath,
         verdicts,
+        firstRuns,
         answerCallbacksWithinMs: overrides.answerCallbacksWithinMs,
       });
       const worker = createWorker({
@@ -194,6 +201,8 @@ export async function createApp(config: BotConfig, overrides: AppOverrides = {})
         bot,
         log,
         verdicts,
+        firstRuns,
+        tally: services.tally,
         spamLimit: { ...SPAM_LIMIT, ...overrides.rateLimit },
       });
       return { bot, worker, services };

@@ -6,6 +6,7 @@
 // is told they arrived, each handled once (a redelivered update_id is never stored twice), the
 // updates of one chat one after another in order, a failed one tried again.
 //
+//   0. ctx.firstRun     — the inbox's worker took the update for the first time
 //   1. updateLogger     — child logger per update, one log line per update; ctx.signal, aborted
 //                         when the worker gives up on the update (time_limit.ts); a message sent
 //                         once per update, even when it is handled again (send_once.ts)
@@ -19,9 +20,11 @@
 //                         counted in the database by the worker's claim, across all workers
 //   6. answerCallbacks  — every callback query is answered, whatever happens below, and within
 //                         5 s even when handling takes longer (callbacks.ts)
-//   7. session          — per-chat dialog state in aiogram_states
+//   7. prefetch         — the user's record and the chat's dialog state, in one statement
+//      session          — per-chat dialog state in aiogram_states (written only when changed)
 //   8. block tracking   — my_chat_member: the user blocked or unblocked the bot
-//   9. loadUser         — the user's record (created on first contact) and the day's activity
+//   9. loadUser         — the user's record (created on first contact, refreshed when Telegram's
+//                         names changed) and the day's activity, counted in the tally
 //  10. before consent   — a crisis typed before consent or during onboarding gets help (offline
 //                         analyser, nothing stored); /start and onboarding's steps; /help; /sos;
 //                         /helplines; /export_my_data and /delete_me (rights that need no consent)
@@ -52,11 +55,11 @@ import { type BotContext, type BotServices, chatKey, type SessionData } from "./
 import { LlmUnavailableError } from "../llm/llm.ts";
 import { cleanInput } from "./input.ts";
 import { recordUpdates } from "./record.ts";
-import { dbStateStorage } from "./state_storage.ts";
+import { createStateStash, dbStateStorage } from "./state_storage.ts";
 import { updateLogger } from "./update_log.ts";
 import { updateSignal } from "./time_limit.ts";
 import { sendOnce } from "./send_once.ts";
-import { blockTracking, loadUser, privateOnly } from "./user.ts";
+import { blockTracking, loadUser, prefetch, privateOnly } from "./user.ts";
 import { answerCallbacks, callbackAnswered } from "./callbacks.ts";
 import { onboardingFeature, requireConsent } from "./features/onboarding.ts";
 import { helpFeature } from "./features/help.ts";
@@ -89,6 +92,8 @@ export interface BotDeps extends Omit<BotServices, "now"> {
   recordPath?: string;
   /** The spam limit's verdicts, handed over by the inbox's worker (rate_limit.ts). */
   verdicts?: LimitVerdicts;
+  /** Updates the inbox's worker took for the first time: they sent nothing before. */
+  firstRuns?: WeakSet<object>;
   /** How long a button press may wait for its answer (default 5 s, callbacks.ts). */
   answerCallbacksWithinMs?: number;
   now?: () => Date;
@@ -112,15 +117,22 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }),
   );
 
+  const firstRuns = deps.firstRuns ?? new WeakSet();
+  bot.use((ctx, next) => {
+    ctx.firstRun = firstRuns.has(ctx.update);
+    return next();
+  });
   bot.use(updateLogger(deps.log, deps.metrics), updateSignal, sendOnce(deps.db));
   if (deps.recordPath) bot.use(recordUpdates(deps.recordPath));
   bot.use(privateOnly);
   bot.use(cleanInput);
   bot.use(rateLimit<BotContext>(deps.verdicts ?? new WeakMap()));
   bot.use(answerCallbacks({ withinMs: deps.answerCallbacksWithinMs }));
+  const stash = createStateStash();
+  bot.use(prefetch(deps, stash, chatKey));
   bot.use(session<SessionData, BotContext>({
     initial: () => ({}),
-    storage: dbStateStorage<SessionData>(deps.db),
+    storage: dbStateStorage<SessionData>(deps.db, stash),
     getSessionKey: chatKey,
   }));
   const services: BotServices = { ...deps, now: deps.now ?? (() => new Date()) };

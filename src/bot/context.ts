@@ -17,6 +17,7 @@ import type { Safety } from "../safety/gate.ts";
 import type { Helplines } from "../safety/helplines.ts";
 import type { Pseudonym } from "../log_ids.ts";
 import type { Metrics } from "../metrics/metrics.ts";
+import type { Tally } from "../stats/tally.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -81,6 +82,8 @@ export interface BotServices {
   pseudonym: Pseudonym;
   /** The process's technical metrics (answer latency is recorded by the chat feature). */
   metrics: Metrics;
+  /** The day's activity and counters, written in batches (src/stats/tally.ts). */
+  tally: Tally;
 }
 
 export interface AppFlavor {
@@ -91,6 +94,11 @@ export interface AppFlavor {
   flags: UserFlags;
   /** Aborted when the worker gives up on this update (its time limit): stop waiting, say nothing. */
   signal: AbortSignal;
+  /**
+   * Taken from the inbox for the first time: nothing of it was done before (no message sent, no
+   * answer begun), so nothing needs looking up. False when unknown.
+   */
+  firstRun: boolean;
 }
 
 export type BotContext = Context & SessionFlavor<SessionData> & AppFlavor;

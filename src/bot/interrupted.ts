@@ -53,7 +53,8 @@ export type ResumeDeps = AnswerDeps & TriageDeps & QuizResultDeps;
 /** Finishes the delivery of an update taken up again; other updates go on down the chain. */
 export function resumeInterrupted(d: ResumeDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
-    if (!ctx.message && !ctx.callbackQuery) return await next();
+    // A first run has begun no answer: there is nothing to finish.
+    if (ctx.firstRun || (!ctx.message && !ctx.callbackQuery)) return await next();
     const delivery = await deliveryOf(d.db, ctx.update.update_id);
     if (!delivery) return await next();
     await ack(ctx);

@@ -5,7 +5,6 @@
 import { InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "./context.ts";
 import { type Screen, show } from "./ui.ts";
-import { countDaily, statDate } from "../stats/daily.ts";
 
 export const MENU = {
   main: "menu:main",
@@ -31,7 +30,7 @@ export const BACK_TO_PROFILE = "⬅️ К профилю";
 export const STALE_BUTTON = "Эта кнопка устарела — вот актуальное меню.";
 
 /** What counting a screen in the day's statistics needs. */
-export type Clocked = Pick<BotServices, "db" | "now">;
+export type Clocked = Pick<BotServices, "db" | "now" | "tally">;
 
 export function menuScreen(greeting?: string): Screen {
   const text = (greeting ? `${greeting}\n\n` : "") +
@@ -56,5 +55,5 @@ export async function showMenu(
 ) {
   endFlow(ctx);
   await show(ctx, menuScreen(opts.greeting), opts);
-  await countDaily(deps.db, statDate(deps.now()), "menu");
+  deps.tally.count("menu", deps.now());
 }

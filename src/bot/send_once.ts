@@ -4,9 +4,16 @@
 // message, a digest of its chat and text, Telegram's id); a later run of the same update that
 // sends the same n-th message to the same chat gets the recorded message back instead of sending
 // it again. Only identical messages are skipped, so a run that says something else says it, and a
-// message the run found gone (deleted by the user: an edit of it failed) is sent anew. What remains
-// is the moment between Telegram's reply and the record. Marking the update done or parked forgets
-// its records.
+// message the run found gone (deleted by the user: an edit of it failed) is sent anew. Marking the
+// update done or parked forgets its records.
+//
+// Round trips: an update taken for the first time (ctx.firstRun, from the inbox's claim) has sent
+// nothing before, so nothing is read. And a record is written only if it may be needed: when the
+// run fails (before the failure is reported), or when the run is still going RECORD_AFTER_MS after
+// the send (a long answer, which a dying worker could leave half done). A quick update that ends
+// well writes none — done forgets them anyway. What remains is a worker that dies within
+// RECORD_AFTER_MS of a send, or cannot mark a finished update done: that update is handled again
+// and may repeat its message.
 
 import type { MiddlewareFn } from "grammy";
 import type { Queryable } from "../db/db.ts";
@@ -19,12 +26,39 @@ interface Sent {
   date: number;
 }
 
+/** How long a run may go on after a send before the send is recorded. */
+export const RECORD_AFTER_MS = 200;
+
+interface SendRecord {
+  seq: number;
+  digest: string;
+  message_id: number;
+}
+
 export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
     let seq = 0;
-    /** What earlier runs of this update sent; read at its first message. */
-    let earlier: Promise<Sent[]> | undefined;
+    /** What earlier runs of this update sent; read at its first message (none at a first run). */
+    let earlier: Promise<Sent[]> | undefined = ctx.firstRun ? Promise.resolve([]) : undefined;
+    /** Sends not recorded yet, and the timer that records them if the run goes on. */
+    let unrecorded: SendRecord[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const record = async () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const rows = unrecorded;
+      unrecorded = [];
+      if (rows.length === 0) return;
+      await db.query(
+        `INSERT INTO update_sends (update_id, seq, digest, message_id)
+         SELECT $1, x.seq, x.digest, x.message_id
+         FROM jsonb_to_recordset($2::jsonb) AS x(seq int, digest text, message_id bigint)
+         ON CONFLICT (update_id, seq) DO UPDATE
+           SET digest = excluded.digest, message_id = excluded.message_id`,
+        [updateId, rows],
+      ).catch((err) => ctx.log.warn("Cannot record a message sent", { err }));
+    };
     /** Messages this run found gone (deleted, too old to edit): sent before, but not there. */
     const gone = new Set<number>();
     ctx.api.config.use(async (prev, method, payload, signal) => {
@@ -59,15 +93,19 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
       const res = await prev(method, payload, signal);
       if (res.ok) {
         const id = (res.result as { message_id: number }).message_id;
-        await db.query(
-          `INSERT INTO update_sends (update_id, seq, digest, message_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (update_id, seq) DO UPDATE SET digest = $3, message_id = $4`,
-          [updateId, n, digest, id],
-        ).catch((err) => ctx.log.warn("Cannot record a message sent", { err }));
+        unrecorded.push({ seq: n, digest, message_id: id });
+        timer ??= setTimeout(record, RECORD_AFTER_MS);
       }
       return res;
     });
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      await record(); // the update is tried again: what it sent must not be sent twice
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

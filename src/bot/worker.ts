@@ -42,6 +42,7 @@ import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
 import { createExpiry, MAX_AGE_MS } from "./expiry.ts";
 import type { LimitVerdicts } from "./rate_limit.ts";
+import type { Tally } from "../stats/tally.ts";
 import { createHandler, logQuietly } from "./worker_handle.ts";
 
 export interface WorkerOptions {
@@ -75,6 +76,10 @@ export interface WorkerOptions {
   spamLimit?: SpamLimit;
   /** Where the claim's spam-limit verdicts are handed to the bot's rateLimit middleware. */
   verdicts?: LimitVerdicts;
+  /** Updates taken for the first time are added here (the bot's sendOnce reads nothing for them). */
+  firstRuns?: WeakSet<object>;
+  /** The day's counts the handlers keep: flushed while the worker runs, at its stop and drain. */
+  tally?: Tally;
 }
 
 export interface Worker {
@@ -161,6 +166,7 @@ export function createWorker(o: WorkerOptions): Worker {
     signal: stopping.signal,
     retryAt: (time) => alarm.at(time),
     verdicts: o.verdicts,
+    firstRuns: o.firstRuns,
   });
 
   const launch = (row: Claimed) => {
@@ -230,6 +236,7 @@ export function createWorker(o: WorkerOptions): Worker {
       if (ms === null || (ms <= 0 && dueButBlocked)) {
         // Nothing pending, or what is pending waits behind an update another worker holds.
         draining = undefined;
+        await o.tally?.flush();
         return;
       }
       // Due already (it became due since the claim): one more round tells.
@@ -267,6 +274,7 @@ export function createWorker(o: WorkerOptions): Worker {
         return undefined;
       });
       loop = run();
+      o.tally?.start();
     },
     async stop(drainMs) {
       stopping.abort();
@@ -279,6 +287,7 @@ export function createWorker(o: WorkerOptions): Worker {
       const drained = await Promise.race([all, late]);
       clearTimeout(timer);
       clearInterval(heartbeat);
+      await o.tally?.stop();
       if (!drained) {
         await releaseUpdates(db, id).catch((err) =>
           log.warn("Cannot put back the updates in hand; their lease decides", { err })

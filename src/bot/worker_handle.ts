@@ -11,6 +11,7 @@ import type { Db } from "../db/db.ts";
 import { describeError, type Logger } from "../log.ts";
 import { sleep } from "../sleep.ts";
 import { type Claimed, finishUpdate, type Outcome } from "../inbox/inbox.ts";
+import { doneInBatches } from "../inbox/finisher.ts";
 import type { BotContext } from "./context.ts";
 import type { LimitVerdicts } from "./rate_limit.ts";
 import { serviceDown } from "./bot.ts";
@@ -48,6 +49,8 @@ export interface HandlerDeps {
   retryAt: (time: number) => void;
   /** The claim's spam-limit verdict goes to the bot's rateLimit middleware through this. */
   verdicts?: LimitVerdicts;
+  /** Updates taken for the first time (see send_once.ts). */
+  firstRuns?: WeakSet<object>;
 }
 
 const WAITING = "words beyond the spam limit, waiting for room in the window";
@@ -68,6 +71,7 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
   /** Postponements in a row while services are down (all updates share them). */
   let down = 0;
   const contextFor = (update: Update) => contextOf(bot, update);
+  const markDone = doneInBatches(db, id);
 
   /** Handles the update within the time limit; past it the run is abandoned and this throws. */
   const within = async (update: Update) => {
@@ -96,7 +100,9 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
   const settle = async (row: Claimed, outcome: Outcome) => {
     for (let n = 1;; n++) {
       try {
-        const held = await finishUpdate(db, id, row.updateId, outcome);
+        const held = outcome.status === "done"
+          ? await markDone(row.updateId)
+          : await finishUpdate(db, id, row.updateId, outcome);
         if (!held) {
           log.warn("An update's lease ran out before it was finished", {
             update_id: row.updateId,
@@ -139,6 +145,7 @@ export function createHandler(d: HandlerDeps): (row: Claimed) => Promise<void> {
     let failure: BotError<BotContext> | undefined;
     const { verdict } = row;
     d.verdicts?.set(update, verdict);
+    if (!row.retaken) d.firstRuns?.add(update);
     try {
       await within(update);
       // Words beyond the spam limit wait for room in the window: back to the inbox, uncounted.

@@ -23,6 +23,8 @@ export type LimitKind = "words" | "command" | "tap";
 /** A claimed update: `attempts` counts earlier failures of ours (a died worker included). */
 export interface Claimed extends InboxItem {
   attempts: number;
+  /** Taken before (a failure, a postponement, a worker that died): it may have sent messages. */
+  retaken: boolean;
   /** What the spam limit says of it (claimUpdates decides, from the chat's rows). */
   verdict: Verdict;
 }
@@ -95,6 +97,7 @@ export async function claimUpdates(
     chat_key: string;
     payload: unknown;
     attempts: number;
+    retaken: boolean;
     verdict: "ok" | "over" | "wait";
     notify: boolean;
     room_ms: number | null;
@@ -113,6 +116,7 @@ export async function claimUpdates(
        FOR UPDATE OF i SKIP LOCKED
      ), judged AS (
        SELECT i.update_id, c.oldest, t.noted,
+         (i.status = 'working' OR i.attempts > 0 OR i.last_error IS NOT NULL) AS retaken,
          CASE WHEN i.limit_kind IS NULL OR i.counted_at IS NOT NULL OR c.n < $5 THEN 'ok'
               WHEN i.limit_kind = 'words' AND h.n <= $7 THEN 'wait'
               ELSE 'over' END AS verdict
@@ -139,7 +143,7 @@ export async function claimUpdates(
        noted_at = CASE WHEN j.verdict <> 'ok' AND j.noted IS NULL THEN now()
                        ELSE u.noted_at END
      FROM judged j WHERE u.update_id = j.update_id
-     RETURNING u.update_id, u.chat_key, u.payload, u.attempts, j.verdict,
+     RETURNING u.update_id, u.chat_key, u.payload, u.attempts, j.verdict, j.retaken,
        (j.verdict <> 'ok' AND j.noted IS NULL) AS notify,
        (extract(epoch FROM j.oldest + make_interval(secs => $6) - now()) * 1000)::float8
          AS room_ms`,
@@ -151,6 +155,7 @@ export async function claimUpdates(
       chatKey: r.chat_key,
       payload: r.payload,
       attempts: r.attempts,
+      retaken: r.retaken,
       verdict: r.verdict === "ok"
         ? { kind: "ok" }
         : { kind: r.verdict, notify: r.notify, roomInMs: Math.max(0, r.room_ms ?? 0) },
@@ -216,6 +221,23 @@ export async function finishUpdate(
     );
   }
   return rows.length > 0;
+}
+
+/** Marks updates `worker` holds done, in one statement; returns those it still held. */
+export async function finishDone(
+  db: Queryable,
+  worker: string,
+  updateIds: readonly number[],
+): Promise<Set<number>> {
+  const rows = await db.query<{ update_id: number }>(
+    `UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL, payload = NULL,
+       last_error = NULL, chat_key = CASE WHEN forget_chat THEN NULL ELSE chat_key END
+     WHERE update_id = ANY($1::bigint[]) AND worker = $2 AND status = 'working'
+     RETURNING update_id`,
+    [updateIds, worker],
+    { idempotent: true },
+  );
+  return new Set(rows.map((r) => Number(r.update_id)));
 }
 
 /** Puts back what `worker` still holds, uncounted (a clean stop that ran out of time). */

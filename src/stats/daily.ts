@@ -1,5 +1,7 @@
 // Daily statistics: one statistic_day row per Moscow calendar date, only ever changed by atomic
 // upserts (no read-modify-write), and user_activity_day for distinct active users and retention.
+// What every update adds (activity, screens shown) goes through the tally (tally.ts), written in
+// batches; countDaily here is for events written together with what they count (a payment).
 
 import type { Queryable } from "../db/db.ts";
 
@@ -56,6 +58,10 @@ export function statDate(now: Date): string {
   return MOSCOW.format(now);
 }
 
+export function isDailyCounter(name: string): name is DailyCounter {
+  return COUNTERS.has(name);
+}
+
 /** Adds `by` to one counter of the day. */
 export async function countDaily(
   db: Queryable,
@@ -63,7 +69,7 @@ export async function countDaily(
   counter: DailyCounter,
   by = 1,
 ): Promise<void> {
-  if (!COUNTERS.has(counter)) throw new Error(`Unknown daily counter ${counter}`);
+  if (!isDailyCounter(counter)) throw new Error(`Unknown daily counter ${counter}`);
   await db.query(
     `INSERT INTO statistic_day (date, ${counter}) VALUES ($1, $2)
      ON CONFLICT (date) DO UPDATE
@@ -72,55 +78,8 @@ export async function countDaily(
   );
 }
 
-export interface Activity {
-  userId: number;
-  /** When it happened; `date` is its Moscow date. */
-  at: Date;
-  date: string;
-  newUser: boolean;
-  /** The update is a message the user wrote (not a button tap). */
-  message: boolean;
-}
-
-/** A gap longer than this between two interactions starts a new session. */
+/** A gap longer than this between two interactions starts a new session (src/stats/tally.ts). */
 export const SESSION_GAP_MINUTES = 30;
-
-/**
- * Records one interaction: the user's day row, the day's totals (new, active, events) and the
- * user's session (extended when the last one saw activity within SESSION_GAP_MINUTES).
- */
-export async function recordActivity(db: Queryable, a: Activity): Promise<void> {
-  const msg = a.message ? 1 : 0;
-  const [day] = await db.query<{ first_today: boolean }>(
-    `INSERT INTO user_activity_day (user_id, date, events, messages) VALUES ($1, $2, 1, $3)
-     ON CONFLICT (user_id, date) DO UPDATE
-       SET events = user_activity_day.events + 1,
-           messages = user_activity_day.messages + excluded.messages
-     RETURNING (xmax = 0) AS first_today`,
-    [a.userId, a.date, msg],
-  );
-  await db.query(
-    `INSERT INTO statistic_day (date, new_users, active_users, events, messages)
-     VALUES ($1, $2, $3, 1, $4)
-     ON CONFLICT (date) DO UPDATE SET
-       new_users = statistic_day.new_users + excluded.new_users,
-       active_users = statistic_day.active_users + excluded.active_users,
-       events = statistic_day.events + 1,
-       messages = statistic_day.messages + excluded.messages,
-       updated_at = now()`,
-    [a.date, a.newUser ? 1 : 0, day?.first_today ? 1 : 0, msg],
-  );
-  await db.query(
-    `WITH extended AS (
-       UPDATE user_sessions SET last_at = greatest(last_at, $2), events = events + 1
-       WHERE id = (SELECT id FROM user_sessions WHERE user_id = $1 ORDER BY last_at DESC LIMIT 1)
-         AND last_at >= $2::timestamptz - make_interval(mins => $3)
-       RETURNING id)
-     INSERT INTO user_sessions (user_id, started_at, last_at)
-     SELECT $1, $2, $2 WHERE NOT EXISTS (SELECT 1 FROM extended)`,
-    [a.userId, a.at, SESSION_GAP_MINUTES],
-  );
-}
 
 /**
  * Takes one message to an assistant from the user's day: with a `limit` (the free tier) only

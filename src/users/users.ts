@@ -72,6 +72,41 @@ export async function touchUser(
   return { user, inserted };
 }
 
+/** The user's record with the Telegram fields touchUser keeps current (to tell when it must). */
+export interface KnownUser extends UserRecord {
+  last_name: string | null;
+  language_code: string | null;
+}
+
+/**
+ * The user's record (undefined for a new user) and the chat's dialog state (undefined: none), in
+ * one statement: the read every update of a private chat starts with.
+ */
+export async function readUserAndState(
+  db: Queryable,
+  id: number,
+  stateKey: string,
+): Promise<{ user?: KnownUser; state?: unknown }> {
+  const [row] = await db.query<KnownUser & { state: unknown }>(
+    `SELECT ${COLUMNS.split(", ").map((c) => `u.${c}`).join(", ")}, u.last_name,
+       u.language_code, s.data AS state
+     FROM (SELECT 1) AS one
+       LEFT JOIN users u ON u.id = $1
+       LEFT JOIN aiogram_states s ON s.key = $2`,
+    [id, stateKey],
+  );
+  if (!row) return {};
+  const { state, ...user } = row;
+  return { user: user.id === null ? undefined : user, state: state ?? undefined };
+}
+
+/** Whether the stored record already says what Telegram says of the person now. */
+export function isCurrent(user: KnownUser, p: TelegramPerson): boolean {
+  return user.blocked_at === null && user.username === (p.username ?? null) &&
+    user.first_name === p.first_name && user.last_name === (p.last_name ?? null) &&
+    user.language_code === (p.language_code ?? null);
+}
+
 export async function getUser(db: Queryable, id: number): Promise<UserRecord | undefined> {
   const [row] = await db.query<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
   return row;
@@ -128,11 +163,22 @@ export async function setBlocked(db: Queryable, id: number, blocked: boolean, no
   return rows.length > 0;
 }
 
-export async function usageCounts(db: Queryable, id: number) {
+/**
+ * Days the user was active and messages written; `unwritten`: activity counted but not written
+ * yet (the day's tally), added in.
+ */
+export async function usageCounts(
+  db: Queryable,
+  id: number,
+  unwritten: { dates: string[]; messages: number } = { dates: [], messages: 0 },
+) {
   const [row] = await db.query<{ days: number; messages: number }>(
-    `SELECT count(*)::int AS days, coalesce(sum(messages), 0)::int AS messages
-     FROM user_activity_day WHERE user_id = $1`,
-    [id],
+    `SELECT (SELECT count(*) FROM (
+               SELECT date FROM user_activity_day WHERE user_id = $1
+               UNION SELECT unnest($2::date[])) d)::int AS days,
+       (coalesce((SELECT sum(messages) FROM user_activity_day WHERE user_id = $1), 0)
+         + $3)::int AS messages`,
+    [id, unwritten.dates, unwritten.messages],
   );
   return row ?? { days: 0, messages: 0 };
 }

@@ -3,7 +3,7 @@
 // "onboarded": the person went through onboarding the ordinary way — /start, the consent button,
 // the name (the button with the Telegram name, or typed), the age (typed, or skipped), the
 // gender (a button, or skipped) — all at the bot's current time. It is written with the domain
-// functions the bot's handlers call (touchUser and recordActivity per update, recordConsent,
+// functions the bot's handlers call (touchUser and the tally's interaction per update, recordConsent,
 // setProfileField, finishOnboarding, countDaily), so the database holds what that onboarding
 // leaves: the user's record, the day's activity of its five updates (user_activity_day,
 // statistic_day, user_sessions), the onboarded and menu counters (it ends on the menu), and no
@@ -21,7 +21,9 @@ import {
   setProfileField,
   touchUser,
 } from "../../src/users/users.ts";
-import { countDaily, recordActivity, statDate } from "../../src/stats/daily.ts";
+import { countDaily, statDate } from "../../src/stats/daily.ts";
+import { createTally } from "../../src/stats/tally.ts";
+import { createLogger } from "../../src/log.ts";
 import type { Person } from "./telegram.ts";
 
 /** A user who finished onboarding; unset fields are the Telegram first name, no age, no gender. */
@@ -77,11 +79,13 @@ export async function givenOnboarded(
   const date = statDate(now);
   // Each update of the onboarding: the user's record is touched and the activity recorded.
   const typed = [true, false, a.nameTyped, a.ageTyped, false]; // /start, consent, name, age, gender
+  const tally = createTally({ transaction: (fn) => fn(db) }, createLogger({ level: "error" }));
   for (const [i, message] of typed.entries()) {
     const { inserted } = await touchUser(db, who, now);
     if (i === 0 && !inserted) throw new Error(`given onboarded: ${who.first_name} already exists`);
-    await recordActivity(db, { userId: who.id, at: now, date, newUser: inserted, message });
+    tally.interaction({ userId: who.id, at: now, newUser: inserted, message });
   }
+  await tally.flush();
   await recordConsent(db, who.id, now);
   await setProfileField(db, who.id, { field: "display_name", value: a.name }, now);
   await setProfileField(db, who.id, { field: "age", value: a.age }, now);

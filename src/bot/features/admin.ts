@@ -9,7 +9,7 @@ import { extendSubscription, revokeSubscription } from "../../payments/store.ts"
 import { untilText } from "../screens/subscription.ts";
 
 /** What the admin commands use. */
-export type AdminDeps = Pick<BotServices, "db" | "now" | "adminIds" | "pseudonym">;
+export type AdminDeps = Pick<BotServices, "db" | "now" | "tally" | "adminIds" | "pseudonym">;
 
 const GRANT_USAGE = "Использование: /grant <id пользователя> <месяцев от 1 до 36>";
 const REVOKE_USAGE = "Использование: /revoke <id пользователя>";

@@ -8,7 +8,7 @@ import { buildReport, type Report } from "../../stats/report.ts";
 import { formatDate } from "../../text/dates.ts";
 
 /** What /admin uses. */
-export type AdminStatsDeps = Pick<BotServices, "db" | "now" | "adminIds">;
+export type AdminStatsDeps = Pick<BotServices, "db" | "now" | "tally" | "adminIds">;
 
 export const ADMIN_REFRESH = "admin:refresh";
 
@@ -50,6 +50,8 @@ export function adminStatsFeature(d: AdminStatsDeps): Composer<BotContext> {
   const admins = c.filter((ctx) => d.adminIds.includes(ctx.from?.id ?? 0));
   const screen = async (ctx: BotContext) => {
     const now = d.now();
+    // This process's counts of the last second first, so the admin's own tap is among them.
+    await d.tally.flush().catch((err) => ctx.log.warn("Cannot write the day's counts", { err }));
     const report = await buildReport(d.db, { days: 1, now });
     await show(ctx, {
       text: adminStatsText(report, now),

@@ -27,10 +27,9 @@ import {
   recordSource,
   setProfileField,
 } from "../../users/users.ts";
-import { countDaily, statDate } from "../../stats/daily.ts";
 
 /** What onboarding uses. */
-export type OnboardingDeps = Pick<BotServices, "db" | "now" | "quizzes">;
+export type OnboardingDeps = Pick<BotServices, "db" | "now" | "tally" | "quizzes">;
 
 /** Starts (or resumes) onboarding, or — for someone who finished it — the menu or the quiz. */
 async function start(ctx: BotContext, d: OnboardingDeps, payload: string) {
@@ -53,7 +52,7 @@ async function finish(ctx: BotContext, d: OnboardingDeps) {
   if (ctx.session.edit) return await showProfile(ctx, d, { fresh: !ctx.callbackQuery });
   const { db, now } = d;
   const t = now();
-  if (await finishOnboarding(db, ctx.user.id, t)) await countDaily(db, statDate(t), "onboarded");
+  if (await finishOnboarding(db, ctx.user.id, t)) d.tally.count("onboarded", t);
   const quiz = ctx.session.pendingQuiz;
   const greeting = texts.done(escapeHtml(ctx.user.display_name ?? ctx.user.first_name ?? ""));
   const fresh = !ctx.callbackQuery;

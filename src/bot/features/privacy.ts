@@ -8,7 +8,7 @@ import { endFlow, MENU } from "../nav.ts";
 import { deleteUserData, exportUserData } from "../../privacy/privacy.ts";
 
 /** What export and deletion use. */
-export type PrivacyDeps = Pick<BotServices, "db" | "now">;
+export type PrivacyDeps = Pick<BotServices, "db" | "now" | "tally">;
 
 export const PRIVACY = { confirmDelete: "privacy:delete:yes" } as const;
 

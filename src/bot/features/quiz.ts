@@ -5,7 +5,7 @@
 // quiz_sessions, so a quiz survives restarts and navigation and can be resumed or started over.
 
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { BotContext, BotServices } from "../context.ts";
 import { ack, show } from "../ui.ts";
 import { endFlow, MENU, showMenu, STALE_BUTTON } from "../nav.ts";
 import { idFrom } from "../callback_ids.ts";
@@ -22,11 +22,10 @@ import {
   startSession,
 } from "../../quiz/sessions.ts";
 import { careFollowUp, guardMessage, type TriageDeps } from "../triage.ts";
-import { countDaily, statDate } from "../../stats/daily.ts";
 import { finishQuiz, type QuizResultDeps } from "../quiz_result.ts";
 
 /** What the quizzes use. */
-export type QuizDeps = QuizResultDeps & TriageDeps;
+export type QuizDeps = QuizResultDeps & TriageDeps & Pick<BotServices, "tally">;
 
 export const QUIZ_FINISHED = "Этот квиз уже завершён";
 export const ALREADY_ANSWERED = "Ответ на этот вопрос уже принят";
@@ -85,7 +84,7 @@ async function start(ctx: BotContext, d: QuizDeps, category: QuizCategory) {
     adaptive,
     t,
   );
-  await countDaily(db, statDate(t), "quiz_started");
+  d.tally.count("quiz_started", t);
   await showQuestion(ctx, d, s);
 }
 

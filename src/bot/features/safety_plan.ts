@@ -18,7 +18,7 @@ import { PLAN, PLAN_TITLES, planText } from "../screens/crisis.ts";
 import { type Helplines, mainNumber } from "../../safety/helplines.ts";
 
 /** What the safety plan uses. */
-export type PlanDeps = Pick<BotServices, "db" | "now" | "helplines">;
+export type PlanDeps = Pick<BotServices, "db" | "now" | "tally" | "helplines">;
 
 /** The toast of an older step's button. */
 export const STEP_PASSED = "Этот шаг уже позади — вот текущий.";

@@ -17,10 +17,9 @@ import {
   type StyleChange,
   type StyleKey,
 } from "../../style/settings.ts";
-import { countDaily, statDate } from "../../stats/daily.ts";
 
 /** What style settings use. */
-export type SettingsDeps = Pick<BotServices, "db" | "now">;
+export type SettingsDeps = Pick<BotServices, "db" | "now" | "tally">;
 
 export const STYLE_UNAVAILABLE = "⚠️ Настройки стиля временно недоступны";
 
@@ -142,7 +141,7 @@ async function openSettings(ctx: BotContext, d: SettingsDeps, origin: Origin): P
   const style = await getStyle(db, ctx.user.id);
   await ack(ctx);
   await show(ctx, settingsCard(style, origin), { fresh: !ctx.callbackQuery });
-  await countDaily(db, statDate(now()), "settings");
+  d.tally.count("settings", now());
 }
 
 /** The card's and the sub-menus' buttons (`st:…`). */

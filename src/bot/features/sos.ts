@@ -22,7 +22,9 @@ import { getPlan, isEmptyPlan } from "../../safety/plan.ts";
 import { recordEvent } from "../../safety/store.ts";
 
 /** What /sos and the exercises use. */
-export type SosDeps = Pick<BotServices, "db" | "now" | "helplines" | "safety"> & TriageDeps;
+export type SosDeps =
+  & Pick<BotServices, "db" | "now" | "tally" | "helplines" | "safety">
+  & TriageDeps;
 
 export const SOS_LINES = "safety:lines";
 

@@ -21,7 +21,7 @@ import { latestHeld } from "../../chat/history.ts";
 import { subscriptionUntil } from "../../payments/store.ts";
 
 /** What the subscription screens use. */
-export type SubscriptionDeps = Pick<BotServices, "db" | "now" | "payments" | "limits">;
+export type SubscriptionDeps = Pick<BotServices, "db" | "now" | "tally" | "payments" | "limits">;
 
 async function showSubscription(ctx: BotContext, d: SubscriptionDeps, back: "menu" | "profile") {
   endFlow(ctx);

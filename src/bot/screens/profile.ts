@@ -10,7 +10,6 @@ import { formatDate } from "../../text/dates.ts";
 import { GENDER_NAMES, usageCounts, type UserRecord } from "../../users/users.ts";
 import { describeStyle, type Style } from "../../style/style.ts";
 import { getStyle } from "../../style/settings.ts";
-import { countDaily, statDate } from "../../stats/daily.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import { completedQuizzes } from "../../quiz/sessions.ts";
 import { isSubscribed, untilText } from "./subscription.ts";
@@ -56,9 +55,12 @@ export async function showProfile(
 ) {
   endFlow(ctx);
   const { db, now } = deps;
-  const style = await getStyle(db, ctx.user.id);
-  const usage = await usageCounts(db, ctx.user.id);
-  const quizzes = await completedQuizzes(db, ctx.user.id);
+  // Three small reads at once: the card waits for one round trip, not three.
+  const [style, usage, quizzes] = await Promise.all([
+    getStyle(db, ctx.user.id),
+    usageCounts(db, ctx.user.id, deps.tally.unwritten(ctx.user.id)),
+    completedQuizzes(db, ctx.user.id),
+  ]);
   await show(ctx, profileScreen(ctx.user, style, usage, quizzes, now()), opts);
-  await countDaily(db, statDate(now()), "profile");
+  deps.tally.count("profile", now());
 }

@@ -1,0 +1,81 @@
+// What an update costs the database, in statements the bot itself sends (the inbox's claim and
+// done, and the day's tally written in batches, are counted apart: they are shared by many
+// updates). A tap on a menu of an onboarded user outside any flow reads the user and the chat's
+// state in one statement and writes nothing; the state is written only when it changed; an
+// update taken for the first time reads nothing of earlier sends and records none of its own
+// when it ends well.
+
+import assert from "node:assert/strict";
+import { freshDb, type TestDb } from "../harness/db.ts";
+import { onboard, startTestBot } from "../harness/bot.ts";
+import { ALICE, Updates } from "../harness/telegram.ts";
+import { MENU } from "../../src/bot/nav.ts";
+import type { Queryable } from "../../src/db/db.ts";
+
+/** The database, with the statements the bot sends recorded (shared inbox and tally work aside). */
+function recording(db: TestDb): { db: TestDb; statements: string[] } {
+  const statements: string[] = [];
+  const own = (sql: string) =>
+    !/\binbox\b|user_activity_day|statistic_day|user_sessions|extract\(epoch FROM min/.test(sql);
+  const wrap = (q: Queryable): Queryable => ({
+    query: (sql, params, opts) => {
+      if (own(sql)) statements.push(sql.replace(/\s+/g, " ").trim());
+      return q.query(sql, params, opts);
+    },
+    exec: (sql) => q.exec(sql),
+  });
+  const wrapped: TestDb = Object.assign(Object.create(db), {
+    ...wrap(db),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+  });
+  return { db: wrapped, statements };
+}
+
+Deno.test("round trips: a menu tap reads user and state in one statement and writes nothing", async () => {
+  await using base = await freshDb();
+  const { db, statements } = recording(base);
+  await using t = await startTestBot({ db });
+  const u = new Updates();
+  await onboard(t, u);
+  for (const data of [MENU.main, MENU.help, MENU.main]) {
+    statements.length = 0;
+    await t.send(u.callback(ALICE, data, 1));
+    assert.equal(statements.length, 1, `${data}: ${statements.join("\n")}`);
+    assert.match(statements[0]!, /^SELECT .* LEFT JOIN aiogram_states/);
+  }
+});
+
+Deno.test("round trips: the chat's state is written when it changes, and only then", async () => {
+  await using base = await freshDb();
+  const { db, statements } = recording(base);
+  await using t = await startTestBot({ db });
+  const u = new Updates();
+  await onboard(t, u);
+  const writes = () =>
+    statements.filter((s) => /^(INSERT INTO|DELETE FROM) aiogram_states/.test(s));
+  statements.length = 0;
+  await t.send(u.callback(ALICE, MENU.helper, 1)); // enters the chat
+  assert.equal(writes().length, 1);
+  statements.length = 0;
+  await t.send(u.command(ALICE, "/help")); // help keeps the chat as it is
+  assert.deepEqual(writes(), []);
+  statements.length = 0;
+  await t.send(u.command(ALICE, "/menu")); // leaves the chat: the state row goes
+  assert.equal(writes().length, 1);
+  assert.match(writes()[0]!, /^DELETE FROM aiogram_states/);
+  statements.length = 0;
+  await t.send(u.command(ALICE, "/menu")); // nothing to delete any more
+  assert.deepEqual(writes(), []);
+});
+
+Deno.test("round trips: an update taken the first time that ends well neither reads nor records its sends", async () => {
+  await using base = await freshDb();
+  const { db, statements } = recording(base);
+  await using t = await startTestBot({ db });
+  const u = new Updates();
+  await onboard(t, u);
+  statements.length = 0;
+  await t.send(u.command(ALICE, "/menu"));
+  assert.deepEqual(statements.filter((s) => /update_sends/.test(s)), []);
+  assert.equal(t.api.texts().length, 1);
+});
