@@ -31,7 +31,7 @@ export const RECORD_AFTER_MS = 200;
 
 interface SendRecord {
   seq: number;
-  digest: string;
+  digest: () => Promise<string>;
   message_id: number;
 }
 
@@ -56,7 +56,7 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
          FROM jsonb_to_recordset($2::jsonb) AS x(seq int, digest text, message_id bigint)
          ON CONFLICT (update_id, seq) DO UPDATE
            SET digest = excluded.digest, message_id = excluded.message_id`,
-        [updateId, rows],
+        [updateId, await Promise.all(rows.map(async (r) => ({ ...r, digest: await r.digest() })))],
       ).catch((err) => ctx.log.warn("Cannot record a message sent", { err }));
     };
     /** Messages this run found gone (deleted, too old to edit): sent before, but not there. */
@@ -70,15 +70,17 @@ export function sendOnce(db: Queryable): MiddlewareFn<BotContext> {
       }
       const n = ++seq;
       const p = payload as { chat_id: number | string; text: string };
-      const digest = await sha256(`${p.chat_id}\n${p.text}`);
+      // The digest is made only when it is compared or recorded: a first run that ends well
+      // needs none.
+      const digest = () => sha256(`${p.chat_id}\n${p.text}`);
       earlier ??= db.query<Sent>(
         `SELECT seq, digest, message_id, extract(epoch FROM sent_at)::bigint AS date
          FROM update_sends WHERE update_id = $1`,
         [updateId],
       );
-      const before = (await earlier).find((s) =>
-        s.seq === n && s.digest === digest && !gone.has(Number(s.message_id))
-      );
+      const sentBefore = (await earlier).filter((s) => s.seq === n);
+      const mine = sentBefore.length > 0 ? await digest() : "";
+      const before = sentBefore.find((s) => s.digest === mine && !gone.has(Number(s.message_id)));
       if (before) {
         ctx.log.debug("A message this update sent before is not sent again", { seq: n });
         const message = {
