@@ -66,3 +66,34 @@ Deno.test("send once: a run that says something else says it", async () => {
   await t.worker.drain();
   assert.equal(t.api.of("sendMessage").length, 1);
 });
+
+Deno.test("send once: a run that fails at once after replying records the reply before the retry", async () => {
+  // Saving the dialog state after the welcome fails (well within the time a send waits before
+  // it is recorded): the failure itself must record the welcome, or the retry would repeat it.
+  const inner = await freshDb();
+  let failed = false;
+  const failing = (q: Queryable): Queryable => ({
+    query: (sql, params, opts) =>
+      !failed && /INSERT INTO aiogram_states/.test(sql)
+        ? (failed = true, Promise.reject(new Error("a fault of ours")))
+        : q.query(sql, params, opts),
+    exec: (sql) => q.exec(sql),
+  });
+  await using db: TestDb = {
+    ...inner,
+    ...failing(inner),
+    transaction: (fn) => inner.transaction((tx) => fn(failing(tx))),
+    [Symbol.asyncDispose]: () => inner[Symbol.asyncDispose](),
+  };
+  await using t = await startTestBot({ db });
+  const u = new Updates();
+  const start = u.command(ALICE, "/start");
+  await t.send(start);
+  assert.ok(failed);
+  assert.deepEqual(t.api.texts(), [texts.welcome], "the welcome once");
+  const [row] = await t.db.query<{ status: string; attempts: number }>(
+    "SELECT status, attempts FROM inbox WHERE update_id = $1",
+    [start.update_id],
+  );
+  assert.deepEqual([row?.status, row?.attempts], ["done", 1]);
+});
