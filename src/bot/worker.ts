@@ -51,7 +51,11 @@ export interface WorkerOptions {
   log: Logger;
   /** Stored with every update it takes ("host:pid:random" by default). */
   id?: string;
-  /** Chats handled at once (default 50). */
+  /**
+   * Chats handled at once (default DEFAULT_CONCURRENCY). Most of a busy moment's chats wait for
+   * the model, holding no database connection: a thousand answers can be on their way together
+   * while taps of other chats still go through at once.
+   */
   concurrency?: number;
   /** How long a taken update stays this worker's without a heartbeat (default 30 s). */
   leaseMs?: number;
@@ -103,10 +107,12 @@ export interface Worker {
   drain(): Promise<void>;
 }
 
+export const DEFAULT_CONCURRENCY = 1_000;
+
 export function createWorker(o: WorkerOptions): Worker {
   const { db, bot, log } = o;
   const id = o.id ?? newWorkerId();
-  const concurrency = o.concurrency ?? 50;
+  const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   const leaseMs = o.leaseMs ?? 30_000;
   const heartbeatMs = o.heartbeatMs ?? leaseMs / 3;
   const idlePollMs = o.idlePollMs ?? 5_000;

@@ -31,7 +31,7 @@ SIGINT or SIGTERM: takes no more updates, lets those in hand finish (at most 10 
 rest back, so another worker takes them at once.
 
 Options:
-  --concurrency N   chats handled at once (default 50)
+  --concurrency N   chats handled at once (default 1000: most of them wait for the model)
 
 Examples:
   soulbot worker
@@ -110,12 +110,12 @@ export const command: Command = {
   },
 };
 
-function parseConcurrency(raw: string | undefined): number {
-  if (raw === undefined) return 50;
+function parseConcurrency(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined; // the worker's default
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= 1000)) {
+  if (!(n >= 1 && n <= 10_000)) {
     throw new UsageError(
-      `soulbot worker: --concurrency must be a whole number from 1 to 1000, not "${raw}"`,
+      `soulbot worker: --concurrency must be a whole number from 1 to 10000, not "${raw}"`,
     );
   }
   return n;
