@@ -66,6 +66,8 @@ export interface PhaseResult {
   done: Summary;
   /** Messages to an assistant: first text − served − the model's time to first token (ms). */
   textBeyondModel?: Summary;
+  /** Messages to an assistant: served → the model called (ms). */
+  modelCalled?: Summary;
   /** Messages to an assistant: first text − the moment the model sent its first token (ms). */
   textAfterToken?: Summary;
   /** Chats whose answers did not come in the order of their messages. */
@@ -336,6 +338,10 @@ export class Load {
     };
     if (says.length) {
       result.textBeyondModel = summary(says.map((p) => p.firstText! - p.served! - ttft));
+      result.modelCalled = summary(
+        says.filter((p) => this.model.called.has(p.mark!))
+          .map((p) => this.model.called.get(p.mark!)! - p.served!),
+      );
       result.textAfterToken = summary(
         says.filter((p) => this.model.firstToken.has(p.mark!))
           .map((p) => p.firstText! - this.model.firstToken.get(p.mark!)!),
@@ -349,7 +355,9 @@ export class Load {
         if (list.some((p, i) => i > 0 && p.firstText! < list[i - 1]!.done!)) outOfOrder++;
       }
       result.outOfOrder = outOfOrder;
-      for (const p of says) this.model.firstToken.delete(p.mark!);
+      for (const p of says) {
+        this.model.firstToken.delete(p.mark!), this.model.called.delete(p.mark!);
+      }
     }
     return result;
   }

@@ -118,12 +118,19 @@ export function printReport(r: Report, s: Settings): void {
       "5. first text of an answer beyond the model's time to first token (first text − served −" +
         " 300 ms), ms;",
     );
-    console.log("   in brackets: first text − the moment the model sent its first token");
+    console.log(
+      "   then, p50s: served → the model called; the model's first token → first text",
+    );
     const show = (p: PhaseResult) =>
-      `p50 ${ms(p.textBeyondModel!.p50)}, p95 ${ms(p.textBeyondModel!.p95)} ` +
-      `(${ms(p.textAfterToken!.p50)}, ${ms(p.textAfterToken!.p95)}), n ${p.textBeyondModel!.n}`;
+      `p50 ${ms(p.textBeyondModel!.p50)}, p95 ${ms(p.textBeyondModel!.p95)}, n ${
+        p.textBeyondModel!.n
+      }`;
+    const parts = (p: PhaseResult) =>
+      `${ms(p.modelCalled!.p50)} ms; ${ms(p.textAfterToken!.p50)} ms`;
     line("moderation on (150 ms)", show(on), "≤50 ms");
+    line("", parts(on));
     line("moderation off", show(off));
+    line("", parts(off));
   }
   if (r.storm) {
     const { storm, navigation } = r.storm;

@@ -24,6 +24,8 @@ export interface FakeModel {
   /** Value for OPENAI_BASE_URL. */
   readonly baseUrl: string;
   timing: ModelTiming;
+  /** When the model was called for the message with this marker. */
+  readonly called: Map<string, number>;
   /** When the first token of the answer to the message with this marker was sent. */
   readonly firstToken: Map<string, number>;
   readonly inFlight: number;
@@ -77,6 +79,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 export function startFakeModel(timing: ModelTiming): FakeModel {
+  const called = new Map<string, number>();
   const firstToken = new Map<string, number>();
   const counts = { chat: 0, moderation: 0 };
   let inFlight = 0;
@@ -136,6 +139,7 @@ export function startFakeModel(timing: ModelTiming): FakeModel {
     const t = { ...model.timing };
     const prompt = kind === "chat" ? body.messages : body.input;
     const mark = MARKER.exec(lastUserText(prompt))?.[0];
+    if (mark && !called.has(mark)) called.set(mark, performance.now());
     const reply = { text: mark ? answerText(mark) : `Готово. ${ANSWER_END}` };
     const ctx: ReplyContext = {
       id: `${kind === "chat" ? "chatcmpl" : "resp"}-bench${++serial}`,
@@ -184,6 +188,7 @@ export function startFakeModel(timing: ModelTiming): FakeModel {
   const model: FakeModel = {
     baseUrl: `http://127.0.0.1:${server.addr.port}/v1`,
     timing,
+    called,
     firstToken,
     get inFlight() {
       return inFlight;
