@@ -81,7 +81,9 @@ const chats = people(CHATS).map((p) => p.id);
 const bystanders = people(BYSTANDERS, CHATS).map((p) => p.id);
 
 /** Logs progress to stderr (the report goes to stdout at the end). */
-const note = (msg: string) => console.error(`· ${msg}`);
+const began = performance.now();
+const note = (msg: string) =>
+  console.error(`· ${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s  ${msg}`);
 
 function check(r: PhaseResult): PhaseResult {
   if (r.missing?.length) {

@@ -84,9 +84,15 @@ export function printReport(r: Report, s: Settings): void {
   );
   console.log("2. bot CPU per update (ms; /proc utime+stime over the phase)");
   line("SoulNear, burst", spread(soul.map((x) => x.cpu), (x) => fixed(x, 2)), "≤0.5 ms");
-  line("SoulNear, light load", spread(soul.map((x) => x.lightCpu), (x) => fixed(x, 2)));
+  line(
+    "SoulNear, light load (idle work included)",
+    spread(soul.map((x) => x.lightCpu), (x) => fixed(x, 2)),
+  );
   line("bare grammY, burst", spread(bare.map((x) => x.cpu), (x) => fixed(x, 2)));
-  line("bare grammY, light load", spread(bare.map((x) => x.lightCpu), (x) => fixed(x, 2)));
+  line(
+    "bare grammY, light load (idle work included)",
+    spread(bare.map((x) => x.lightCpu), (x) => fixed(x, 2)),
+  );
   console.log(
     `3. light load (${s.lightRate} updates/s): update served → first Bot API call, ms`,
   );
@@ -118,15 +124,13 @@ export function printReport(r: Report, s: Settings): void {
       "5. first text of an answer beyond the model's time to first token (first text − served −" +
         " 300 ms), ms;",
     );
-    console.log(
-      "   then, p50s: served → the model called; the model's first token → first text",
-    );
     const show = (p: PhaseResult) =>
       `p50 ${ms(p.textBeyondModel!.p50)}, p95 ${ms(p.textBeyondModel!.p95)}, n ${
         p.textBeyondModel!.n
       }`;
     const parts = (p: PhaseResult) =>
-      `${ms(p.modelCalled!.p50)} ms; ${ms(p.textAfterToken!.p50)} ms`;
+      `(p50s: the model called ${ms(p.modelCalled!.p50)} ms after served, the first text ` +
+      `${ms(p.textAfterToken!.p50)} ms after its first token)`;
     line("moderation on (150 ms)", show(on), "≤50 ms");
     line("", parts(on));
     line("moderation off", show(off));
