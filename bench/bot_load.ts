@@ -122,6 +122,12 @@ export function summary(xs: number[]): Summary {
   };
 }
 
+/** The message sent now (the builder numbers dates one second apart from where it began). */
+function now(update: Update): Update {
+  update.message!.date = Math.floor(Date.now() / 1000);
+  return update;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function quizButton(keyboard: unknown): string | undefined {
@@ -212,11 +218,11 @@ export class Load {
       return { ...base, update, kind: "tap", what: `press ${data}`, callbackId };
     }
     if ("command" in step) {
-      const update = this.#u.command(who, step.command);
+      const update = now(this.#u.command(who, step.command));
       return { ...base, update, kind: "command", what: step.command };
     }
     const mark = marker(id, ++chat.said);
-    const update = this.#u.text(who, `${WORDS} ${mark}`);
+    const update = now(this.#u.text(who, `${WORDS} ${mark}`));
     return { ...base, update, kind: "say", what: `message ${mark}`, mark };
   }
 

@@ -42,6 +42,7 @@ export interface Report {
 
 export interface Settings {
   lightRate: number;
+  sayRate: number;
   stormModelMs: number;
 }
 
@@ -122,7 +123,7 @@ export function printReport(r: Report, s: Settings): void {
     const { on, off } = r.firstText;
     console.log(
       "5. first text of an answer beyond the model's time to first token (first text − served −" +
-        " 300 ms), ms;",
+        ` 300 ms), ms; messages at ${s.sayRate}/s`,
     );
     const show = (p: PhaseResult) =>
       `p50 ${ms(p.textBeyondModel!.p50)}, p95 ${ms(p.textBeyondModel!.p95)}, n ${
