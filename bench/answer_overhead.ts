@@ -6,13 +6,28 @@
 import { startOpenAiMock } from "../tests/harness/openai_mock.ts";
 import { onboard, startTestBot } from "../tests/harness/bot.ts";
 import { ALICE, Updates } from "../tests/harness/telegram.ts";
-import { messageTokens } from "../src/llm/tokens.ts";
-import type { ChatMessage } from "../src/llm/llm.ts";
+import { type CountableMessage, messageTokens } from "../src/llm/tokens.ts";
 
 const answers = Number(Deno.args[0] ?? 200);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Tokens of one recorded prompt: chat `messages`, or a Responses `instructions` and `input`. */
+function promptTokens(body: PromptBody): number {
+  const items = body.messages ??
+    (typeof body.input === "string" ? [{ content: body.input }] : body.input ?? []);
+  const instructions = typeof body.instructions === "string"
+    ? [{ content: body.instructions }]
+    : [];
+  return [...instructions, ...items].reduce((n, m) => n + messageTokens(m), 0);
+}
+
+interface PromptBody {
+  messages?: CountableMessage[];
+  input?: string | CountableMessage[];
+  instructions?: string;
 }
 
 async function fixturePromptTokens(): Promise<number[]> {
@@ -22,14 +37,13 @@ async function fixturePromptTokens(): Promise<number[]> {
     const file = new URL(`${entry.name}/expected.json`, dir);
     const text = await Deno.readTextFile(file).catch(() => "[]"); // not generated yet
     const exchanges = JSON.parse(text) as Array<{
-      openai?: Array<{ path: string; body: { messages?: ChatMessage[]; input?: ChatMessage[] } }>;
+      openai?: Array<{ path: string; body: PromptBody }>;
     }>;
     for (const ex of exchanges) {
       for (const req of ex.openai ?? []) {
         // Prompts only: moderation and embeddings inputs are not.
         if (req.path !== "/v1/chat/completions" && req.path !== "/v1/responses") continue;
-        const messages = req.body.messages ?? req.body.input ?? [];
-        sizes.push(messages.reduce((n, m) => n + messageTokens(m), 0));
+        sizes.push(promptTokens(req.body));
       }
     }
   }

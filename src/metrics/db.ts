@@ -1,5 +1,7 @@
 // meteredDb(db, metrics): the same Db, with every statement counted and timed by operation and
-// outcome (soulnear_db_query_duration_seconds), inside transactions too.
+// outcome (soulnear_db_query_duration_seconds), inside transactions too, and every transaction
+// counted by outcome (soulnear_db_transactions_total): its BEGIN and COMMIT are round trips no
+// statement count shows.
 
 import type { Db, Queryable } from "../db/db.ts";
 import type { Metrics } from "./metrics.ts";
@@ -37,7 +39,16 @@ export function meteredDb(db: Db, metrics: Metrics): Db {
     description: db.description,
     query: own.query,
     exec: own.exec,
-    transaction: (fn) => db.transaction((tx) => fn(metered(tx, metrics))),
+    transaction: async (fn) => {
+      try {
+        const out = await db.transaction((tx) => fn(metered(tx, metrics)));
+        metrics.dbTransactions.inc({ outcome: "commit" });
+        return out;
+      } catch (err) {
+        metrics.dbTransactions.inc({ outcome: "rollback" });
+        throw err;
+      }
+    },
     listen: (channel, onNotify) => db.listen(channel, onNotify),
     close: () => db.close(),
   };

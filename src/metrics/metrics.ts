@@ -22,6 +22,11 @@ export interface Metrics {
   readonly answerTotal: Histogram<"assistant">;
   /** Database statements by operation (select, insert, ...) and outcome (ok, error). */
   readonly dbQueries: Histogram<"operation" | "outcome">;
+  /**
+   * Database transactions by outcome (commit, rollback): each costs a BEGIN and a COMMIT or
+   * ROLLBACK beyond its statements, so round trips = statements + 2 × transactions.
+   */
+  readonly dbTransactions: Counter<"outcome">;
   /** Log lines at warn and error level, by level and kind (the message without its details). */
   readonly logEvents: Counter<"level" | "kind">;
   /** Bot API calls by method and outcome (ok, error, rate_limited, network). */
@@ -82,6 +87,12 @@ export function createMetrics(service: Service, opts: MetricsOptions = {}): Metr
       help: "Database statements: duration by operation and outcome (the count gives queries)",
       labelNames: ["operation", "outcome"] as const,
       buckets: DB_BUCKETS,
+      registers,
+    }),
+    dbTransactions: new Counter({
+      name: "soulnear_db_transactions_total",
+      help: "Database transactions by outcome (commit, rollback); each adds BEGIN and its end",
+      labelNames: ["outcome"] as const,
       registers,
     }),
     logEvents,

@@ -80,7 +80,7 @@ Deno.test("flush: concurrent flushes (timer and stop) add each growth once", asy
   assert.equal(await saved(db, "soulnear_log_events_total"), 3);
 });
 
-Deno.test("meteredDb counts statements by operation and outcome, inside transactions too", async () => {
+Deno.test("meteredDb counts statements by operation and outcome, inside transactions too, and transactions", async () => {
   await using raw = await freshDb();
   const metrics = createMetrics("bot");
   const db = meteredDb(raw, metrics);
@@ -90,6 +90,14 @@ Deno.test("meteredDb counts statements by operation and outcome, inside transact
     await tx.query("  update statistic_day SET menu = 1");
   });
   await assert.rejects(db.query("SELECT * FROM no_such_table"));
+  await assert.rejects(db.transaction(async (tx) => {
+    await tx.query("SELECT 1");
+    throw new Error("rolled back");
+  }));
+  const transactions = async (outcome: string) =>
+    (await metrics.dbTransactions.get()).values.find((v) => v.labels.outcome === outcome)?.value;
+  assert.equal(await transactions("commit"), 1);
+  assert.equal(await transactions("rollback"), 1);
   const count = async (labels: Record<string, string>) =>
     (await metrics.dbQueries.get()).values
       .filter((v) =>
@@ -97,7 +105,7 @@ Deno.test("meteredDb counts statements by operation and outcome, inside transact
         Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x)
       )
       .reduce((s, v) => s + v.value, 0);
-  assert.equal(await count({ operation: "select", outcome: "ok" }), 1);
+  assert.equal(await count({ operation: "select", outcome: "ok" }), 2);
   assert.equal(await count({ operation: "insert" }), 1);
   assert.equal(await count({ operation: "update" }), 1);
   assert.equal(await count({ operation: "select", outcome: "error" }), 1);
