@@ -274,14 +274,32 @@ async function runBackend(kind: "pg" | "pglite"): Promise<Report> {
           timeoutMs: 300_000,
         }),
       );
-    await counted(`tap (${MENU.profile})`, paced("tap", [{ tap: MENU.profile }]));
-    await counted("command (/help)", paced("command", [{ command: "/help" }]));
+    // Each kind twice: one at a time at the light pace (every update pays for its own storing,
+    // claiming and marking done), then all at once, as in a busy moment (those are shared).
+    const burst = (name: string, steps: Step[]): PhaseSpec => ({
+      name,
+      mode: "soulbot",
+      kind: "burst",
+      chats: some,
+      steps,
+      timeoutMs: 300_000,
+    });
+    await counted(`tap (${MENU.profile}), 25/s`, paced("tap", [{ tap: MENU.profile }]));
+    await counted(`tap (${MENU.profile}), burst`, burst("tap", [{ tap: MENU.profile }]));
+    await counted(`tap (${MENU.main}), burst`, burst("tap", [{ tap: MENU.main }]));
+    await counted("command (/help), 25/s", paced("command", [{ command: "/help" }]));
+    await counted("command (/help), burst", burst("command", [{ command: "/help" }]));
     await counted(
-      "settings change (tone)",
+      "settings change (tone), 25/s",
       paced("settings change", [{ tap: "st:set:tone:formal:m" }]),
     );
+    await counted(
+      "settings change (tone), burst",
+      burst("settings change", [{ tap: "st:set:tone:ironic:m" }]),
+    );
     await prepare("quiz start", [{ tap: "quiz:start:relationships" }]);
-    await counted("quiz answer", paced("quiz answer", [{ quizAnswer: true }]));
+    await counted("quiz answer, 25/s", paced("quiz answer", [{ quizAnswer: true }]));
+    await counted("quiz answer, burst", burst("quiz answer", [{ quizAnswer: true }]));
     await prepare("enter the helper chat", [{ tap: MENU.helper }], chats.slice(0, SAYS));
     const off = await counted(
       "assistant message",

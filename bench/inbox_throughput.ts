@@ -169,4 +169,6 @@ console.log(
     `${chats} people pressing menu buttons and typing commands (no model): a burst of ` +
     `${perChat} each at once, then a steady ${STEADY_RATE} updates/s for ${STEADY_SECONDS} s`,
 );
-for (const workers of (Deno.env.get("BENCH_WORKERS") ?? "0,1,3").split(",").map(Number)) console.log(await run(workers));
+for (const workers of (Deno.env.get("BENCH_WORKERS") ?? "0,1,3").split(",").map(Number)) {
+  console.log(await run(workers));
+}
