@@ -164,7 +164,13 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
         // it), in crisis mode, or for a message the free limit will hold.
         const expected = triaging.expected;
         const atLimit = !expected?.care && !subscribed && (used ?? 0) >= limit;
-        if (expected && parts && !atLimit) early = generate(ctx, d, parts, expected.care);
+        if (expected && parts && !atLimit) {
+          try {
+            early = generate(ctx, d, parts, expected.care);
+          } catch {
+            // A prompt that cannot be composed fails in answer.ts again, where it is reported.
+          }
+        }
         const guard = await triaging.decide({
           // The crisis card or a check-in comes instead: the model's answer is stopped first.
           beforeReply: () => {
