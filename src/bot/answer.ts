@@ -4,27 +4,30 @@
 // saved as failed and the user gets a retry button. The update that asks for the answer has
 // opened its delivery (src/inbox/deliveries.ts): the messages showing the answer are recorded
 // there, so a try cut off by a dying worker is finished in them (`shown`), and a worker that lost
-// the update to another changes nothing when it ends late.
+// the update to another changes nothing when it ends late. A typed message's answer may have been
+// started while it was triaged (`early`, generation.ts): it is shown from here on when the
+// triage gave the care it was started with, else cancelled and asked again with the right care.
 
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "./context.ts";
 import { streamingReply } from "./stream_reply.ts";
-import { type Assistant, type Care, composePrompt } from "../llm/prompts.ts";
-import { mainNumber } from "../safety/helplines.ts";
+import type { Assistant, Care } from "../llm/prompts.ts";
 import { LlmUnavailableError } from "../llm/llm.ts";
 import { limitParagraphs } from "./format/split.ts";
 import { costUsd } from "../llm/pricing.ts";
-import { markFailed, recentTurns, saveReply } from "../chat/history.ts";
+import { markFailed, saveReply } from "../chat/history.ts";
 import { closeDelivery, type DeliveryCare, recordMessages, setCare } from "../inbox/deliveries.ts";
 import { careFollowUp, retriage, type TriageDeps } from "./triage.ts";
-import { getStyle } from "../style/settings.ts";
-import { DEFAULT_STYLE } from "../style/style.ts";
 import { isTransient } from "../db/transient.ts";
 import { BACK_TO_MENU, MENU } from "./nav.ts";
 import { ID, pattern } from "./callback_ids.ts";
-import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
-import { loadProfile } from "../patterns/store.ts";
-import { cleanName } from "../users/users.ts";
+import {
+  generate,
+  type Generation,
+  type GenerationDeps,
+  type PromptParts,
+  readPromptParts,
+} from "./generation.ts";
 
 export const UNAVAILABLE = "😔 Не получилось ответить: модель сейчас недоступна. " +
   "Ваше сообщение сохранено — нажмите «Повторить» чуть позже.";
@@ -35,10 +38,7 @@ export const RETRY = Object.assign((id: number) => `chat:retry:${id}`, {
 const BRIEF_PARAGRAPHS = 2;
 
 /** What answering uses. */
-export type AnswerDeps = Pick<
-  BotServices,
-  "db" | "llm" | "ai" | "analysis" | "now" | "metrics" | "helplines"
->;
+export type AnswerDeps = GenerationDeps & Pick<BotServices, "metrics">;
 
 /** One answer to give: the user's message (its conversation_history id and text) and its care. */
 export interface AnswerJob {
@@ -48,6 +48,14 @@ export interface AnswerJob {
   care?: Care;
   /** The messages an interrupted try of this answer left: it is finished in them. */
   shown?: readonly number[];
+  /** The answer started while the message was triaged: shown if its care is `care`. */
+  early?: Generation;
+  /** What the prompt needs, read before (while the message was triaged). */
+  parts?: PromptParts;
+  /** The "typing" action sent when the message came (one is sent here otherwise). */
+  typing?: Promise<void>;
+  /** When answering began (performance.now()), for the timings; now by default. */
+  since?: number;
 }
 
 /** How an answer ended: delivered, a notice with «Повторить», or given by another worker. */
@@ -55,49 +63,36 @@ export type Answered = "answered" | "failed" | "superseded";
 
 export async function answer(ctx: BotContext, d: AnswerDeps, job: AnswerJob): Promise<Answered> {
   const { assistant, messageId, text, care } = job;
-  const { db, llm, ai, analysis, now, metrics } = d;
+  const { db, now, metrics, analysis } = d;
   const user = ctx.user;
-  const started = performance.now();
-  await ctx.replyWithChatAction("typing").catch(() => {}); // cosmetic: never fail on it
-  const api = ai.api(user.id);
+  // An answer started with another care than the triage gave has the wrong prompt: never shown.
+  const early = job.early?.care === care ? job.early : undefined;
+  if (job.early && !early) job.early.cancel("the triage gave another care");
+  const started = job.since ?? performance.now();
+  await (job.typing ?? ctx.replyWithChatAction("typing").catch(() => {})); // cosmetic: never fails
   const updateId = ctx.update.update_id;
   const reply = streamingReply(ctx, {
-    editEveryMs: ai.streamEditMs,
-    drafts: ai.drafts,
+    editEveryMs: d.ai.streamEditMs,
+    drafts: d.ai.drafts,
     shown: job.shown,
     onShown: (ids) => recordMessages(db, updateId, ids),
+    started,
   });
   try {
-    const styled = ctx.flags.enableStyleSettings;
-    const style = styled ? await getStyle(db, user.id) : DEFAULT_STYLE;
-    const patterns = analysis.enabledFor(user.id) && isPersonal(text)
-      ? patternsForPrompt((await loadProfile(db, user.id)).patterns, text, now())
-      : [];
-    const prompt = composePrompt({
-      assistant,
-      style,
-      patterns,
-      user: { name: promptName(user), age: user.age, gender: user.gender },
-      history: await recentTurns(db, user.id, assistant, messageId),
-      message: text,
-      budget: ai.promptTokenBudget,
-      care: care && { kind: care, helpline: mainNumber(d.helplines) },
-    });
-    const result = await llm.complete({
-      api,
-      model: ai.model,
-      messages: prompt.messages,
-      maxOutputTokens: prompt.maxOutputTokens,
-      temperature: 0.7,
-      onDelta: (d) => reply.push(d),
-      signal: ctx.signal,
-    });
+    const parts = job.early?.parts ?? job.parts ??
+      await readPromptParts(ctx, d, assistant, text, messageId);
+    const generation = early ?? generate(ctx, d, parts, care);
+    const { prompt } = generation;
+    // Ended already (the model was quicker than the triage): straight to the final text.
+    if (!generation.ended) generation.show((piece) => reply.push(piece));
+    const result = await generation.result;
+    const { style, patterns } = parts;
     let final = result.text.trim();
     if (style.length === "brief") final = limitParagraphs(final, BRIEF_PARAGRAPHS);
     if (!final) throw new LlmUnavailableError("The model returned an empty answer");
     await reply.finish(final);
     const totalMs = Math.round(performance.now() - started);
-    const cost = costUsd(ai.prices, result.model, result.inputTokens, result.outputTokens);
+    const cost = costUsd(d.ai.prices, result.model, result.inputTokens, result.outputTokens);
     metrics.answerTotal.observe({ assistant }, totalMs / 1000);
     if (reply.firstTextMs !== undefined) {
       metrics.answerFirstText.observe({ assistant }, reply.firstTextMs / 1000);
@@ -118,7 +113,7 @@ export async function answer(ctx: BotContext, d: AnswerDeps, job: AnswerJob): Pr
     if (!saved) return superseded(ctx);
     ctx.log.info("answered", {
       assistant,
-      api,
+      api: generation.api,
       prompt_tokens: result.inputTokens,
       estimated_prompt_tokens: prompt.inputTokens,
       dropped_turns: prompt.droppedTurns,
@@ -187,14 +182,6 @@ export async function answerClaimed(
   if (guard.handled) return void await closeDelivery(d.db, ctx.update.update_id, "done");
   await setCare(d.db, ctx.update.update_id, guard.care ?? "none");
   await deliverAnswer(ctx, d, { ...job, care: guard.care });
-}
-
-/**
- * The name the model may use: the chosen one, else Telegram's, and only if it passes the name
- * rules now (a name stored before they were tightened may not).
- */
-function promptName(user: { display_name: string | null; first_name: string | null }) {
-  return cleanName(user.display_name ?? user.first_name ?? "");
 }
 
 function isUpstream(err: unknown): boolean {

@@ -22,7 +22,7 @@ export interface StreamingReply {
   finish(markdown: string): Promise<void>;
   /** Replaces the preview (if any) with a notice, e.g. that the model is unavailable. */
   fail(html: string, keyboard?: InlineKeyboard): Promise<void>;
-  /** Milliseconds from start until the first text was visible, if it ever was. */
+  /** Milliseconds from `started` until the first text was visible, if it ever was. */
   readonly firstTextMs: number | undefined;
 }
 
@@ -30,6 +30,8 @@ export interface StreamOptions {
   editEveryMs: number;
   drafts: DraftSupport;
   now?: () => number;
+  /** When answering began, on the `now` clock (default: when this reply is made), for firstTextMs. */
+  started?: number;
   /** Messages an interrupted try of this answer left: it is streamed into them (by edits). */
   shown?: readonly number[];
   /** Hears the messages that show the answer whenever they change. */
@@ -38,7 +40,7 @@ export interface StreamOptions {
 
 export function streamingReply(ctx: BotContext, opts: StreamOptions): StreamingReply {
   const now = opts.now ?? (() => performance.now());
-  const started = now();
+  const started = opts.started ?? now();
   const chatId = ctx.chat!.id;
   const draftId = ctx.update.update_id; // non-zero and unique per answer
   let ids: number[] = [...opts.shown ?? []];

@@ -1,5 +1,6 @@
-// Crisis triage of a typed message, shared by the chats and the quiz. guardMessage runs before
-// any model call and decides, with the safety gate, how a message is treated:
+// Crisis triage of a typed message, shared by the chats and the quiz. guardMessage (or triage,
+// then decide) runs before any model answer is shown and decides, with the safety gate, how a
+// message is treated:
 //   acute   — a fixed, warm reply with the user's safety plan and help lines instead of a
 //             generated one; the chat enters crisis mode, where every further message gets a
 //             check-in until «Я в безопасности» (then 24 hours of gentle mode). The card offers
@@ -69,8 +70,9 @@ export function careOf(verdict: Pick<Verdict, "about">): Care {
 }
 
 /**
- * Triage of a typed message before any model call. `handled`: the message got its reply here
- * (acute, or crisis mode) and must not be answered. Otherwise `care` says how to answer it.
+ * Triage of a typed message before any model answer is shown. `handled`: the message got its
+ * reply here (acute, or crisis mode) and must not be answered. Otherwise `care` says how to
+ * answer it.
  */
 export async function guardMessage(
   ctx: BotContext,
@@ -78,32 +80,74 @@ export async function guardMessage(
   place: Place,
   text: string,
 ): Promise<Guard> {
+  return await (await triage(ctx, d, place, text)).decide();
+}
+
+/** A typed message being triaged: the analyser has spoken, moderation and the judge may not yet. */
+export interface Triaging {
+  /**
+   * While moderation or the judge are still to be asked: how the message will be answered unless
+   * they find otherwise than the analyser did. Undefined when the verdict is in already (nothing
+   * to wait for), or no model is likely to answer — crisis mode, or acute by the analyser.
+   */
+  readonly expected?: { care?: Care };
+  /**
+   * Asks the remaining layers and acts on the verdict: the card or a check-in (then `handled`),
+   * or how to answer. `beforeReply` runs before the triage replies itself.
+   */
+  decide(opts?: { beforeReply?: () => Promise<unknown> }): Promise<Guard>;
+}
+
+/**
+ * Begins the triage of a typed message: the writer's recent messages are read and the offline
+ * analyser runs; `decide` does the rest. In between a caller may start what the verdict will
+ * confirm or cancel (the chats start the model's answer, holding its text).
+ */
+export async function triage(
+  ctx: BotContext,
+  d: TriageDeps,
+  place: Place,
+  text: string,
+): Promise<Triaging> {
   const { db, now, safety } = d;
   const t = now();
   const recent = isAssistant(place)
     ? await recentUserTexts(db, ctx.user.id, place, new Date(t.getTime() - CONTEXT_MS))
     : [];
-  const verdict = await safety.check({ text, place, recent });
-  ctx.log.debug("triage", {
-    place,
-    tier: verdict.tier,
-    source: verdict.source,
-    signals: verdict.layers.analyser.signals.join(",") || undefined,
-  });
-  if (verdict.tier === "acute") {
-    await acute(ctx, d, place, text, verdict);
-    return { handled: true };
-  }
-  if (ctx.user.crisis_since) {
-    await recordEvent(db, ctx.user.id, "checkin", place, t);
-    await ctx.reply(CHECK_IN, { reply_markup: checkInKeyboard() });
-    return { handled: true };
-  }
-  if (verdict.tier === "concern") {
-    await recordEvent(db, ctx.user.id, "concern", place, t, verdict.source);
-    return { handled: false, care: careOf(verdict) };
-  }
-  return { handled: false, care: isGentle(ctx.user, t) ? "gentle" : undefined };
+  const checking = safety.begin({ text, place, recent });
+  const gentle = isGentle(ctx.user, t) ? "gentle" as const : undefined;
+  const likely = checking.settled ? undefined : checking.analyser;
+  const expected = !likely || ctx.user.crisis_since || likely.tier === "acute"
+    ? undefined
+    : { care: likely.tier === "concern" ? careOf(likely) : gentle };
+  return {
+    expected,
+    async decide(opts = {}) {
+      const verdict = checking.settled ?? await checking.ask();
+      ctx.log.debug("triage", {
+        place,
+        tier: verdict.tier,
+        source: verdict.source,
+        signals: verdict.layers.analyser.signals.join(",") || undefined,
+      });
+      if (verdict.tier === "acute") {
+        await opts.beforeReply?.();
+        await acute(ctx, d, place, text, verdict);
+        return { handled: true };
+      }
+      if (ctx.user.crisis_since) {
+        await opts.beforeReply?.();
+        await recordEvent(db, ctx.user.id, "checkin", place, t);
+        await ctx.reply(CHECK_IN, { reply_markup: checkInKeyboard() });
+        return { handled: true };
+      }
+      if (verdict.tier === "concern") {
+        await recordEvent(db, ctx.user.id, "concern", place, t, verdict.source);
+        return { handled: false, care: careOf(verdict) };
+      }
+      return { handled: false, care: gentle };
+    },
+  };
 }
 
 /**

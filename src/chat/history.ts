@@ -54,21 +54,23 @@ export async function userMessage(db: Queryable, id: number) {
 }
 
 /**
- * Earlier turns before message `beforeId`, oldest first (at most `limit` rows). Messages judged
- * acute are never shown to the model.
+ * Earlier turns before message `beforeId`, oldest first (at most `limit` rows); without it, the
+ * latest turns (a message not saved yet, answered while it is triaged). Messages judged acute are
+ * never shown to the model.
  */
 export async function recentTurns(
   db: Queryable,
   userId: number,
   assistant: Assistant,
-  beforeId: number,
+  beforeId: number | undefined,
   limit = 80,
 ): Promise<ChatMessage[]> {
+  const before = beforeId === undefined ? "" : "AND id < $4";
   const rows = await db.query<{ role: "user" | "assistant"; content: string }>(
     `SELECT role, content FROM conversation_history
-     WHERE user_id = $1 AND assistant = $2 AND id < $3 AND status <> 'crisis'
-     ORDER BY id DESC LIMIT $4`,
-    [userId, assistant, beforeId, limit],
+     WHERE user_id = $1 AND assistant = $2 ${before} AND status <> 'crisis'
+     ORDER BY id DESC LIMIT $3`,
+    beforeId === undefined ? [userId, assistant, limit] : [userId, assistant, limit, beforeId],
   );
   return rows.reverse();
 }

@@ -49,3 +49,11 @@ export interface Llm {
 export class LlmUnavailableError extends Error {
   override name = "LlmUnavailableError";
 }
+
+/**
+ * The reason to abort a call whose answer is no longer wanted (a crisis verdict came while it was
+ * generated): the call ends with it and is counted as cancelled, neither a failure nor an answer.
+ */
+export class LlmCancelledError extends Error {
+  override name = "LlmCancelledError";
+}

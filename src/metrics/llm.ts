@@ -1,7 +1,10 @@
 // meteredLlm(llm, metrics, prices): the same Llm, with every OpenAI call counted by model,
-// operation and outcome, timed, and its tokens and cost (from the price table) added up.
+// operation and outcome, timed, and its tokens and cost (from the price table) added up. A call
+// its caller cancelled (LlmCancelledError) is "cancelled": the API reports no usage for a stream
+// cut short, so its tokens and cost are not known and not added (one that had already finished is
+// "ok" with its usage).
 
-import { type Llm, LlmUnavailableError } from "../llm/llm.ts";
+import { type Llm, LlmCancelledError, LlmUnavailableError } from "../llm/llm.ts";
 import { costUsd, type PriceTable } from "../llm/pricing.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -15,7 +18,11 @@ export function meteredLlm(llm: Llm, metrics: Metrics, prices: PriceTable): Llm 
       metrics.openaiRequests.inc({ model, operation, outcome: "ok" });
       return out;
     } catch (err) {
-      const outcome = err instanceof LlmUnavailableError ? "unavailable" : "error";
+      const outcome = err instanceof LlmUnavailableError
+        ? "unavailable"
+        : err instanceof LlmCancelledError
+        ? "cancelled"
+        : "error";
       metrics.openaiRequests.inc({ model, operation, outcome });
       throw err;
     } finally {

@@ -110,3 +110,35 @@ Deno.test("a dream the judge recognises stays a dream", async () => {
   });
   assert.equal(v.tier, "none");
 });
+
+Deno.test("begin: the analyser's verdict first, the other layers only when asked, once", async () => {
+  const { safety, calls } = gate({
+    judge: { ...NONE, tier: "acute", at_risk: "self", when: "soon", reason: "farewell" },
+  });
+  const checking = safety.begin({ text: "спасибо тебе за всё", place: "helper" });
+  assert.equal(checking.settled, undefined);
+  if (checking.settled) return;
+  assert.equal(checking.analyser.tier, "none");
+  assert.deepEqual(calls, [], "nothing asked before ask()");
+  const [a, b] = await Promise.all([checking.ask(), checking.ask()]);
+  assert.equal(a, b);
+  assert.equal(a.tier, "acute");
+  assert.deepEqual(calls.sort(), ["judge", "moderation"]);
+});
+
+Deno.test("begin: settled by the analyser alone on imminent danger or with no other layer", () => {
+  const { safety } = gate({ judge: NONE });
+  const imminent = safety.begin({ text: "стою на крыше, сейчас прыгну", place: "helper" });
+  assert.equal(imminent.settled?.tier, "acute");
+  const offline = createSafety({
+    lexicon,
+    llm: scriptedLlm({}, []),
+    timeoutMs: 200,
+    log: memoryLogger("debug"),
+  });
+  assert.equal(offline.online, false);
+  const calm = offline.begin({ text: "как перестать прокрастинировать?", place: "helper" });
+  assert.equal(calm.settled?.tier, "none");
+  assert.deepEqual(calm.settled?.layers.moderation, { skipped: "off" });
+  assert.equal(safety.online, true);
+});

@@ -162,8 +162,10 @@ export async function technicalStats(
   const openai = distinct(series, "soulnear_openai_requests_total", "model").map((model) => ({
     model,
     requests: sum(series, "soulnear_openai_requests_total", { model }),
+    // A call cancelled because its answer was no longer wanted did not fail.
     failed: sum(series, "soulnear_openai_requests_total", { model }) -
-      sum(series, "soulnear_openai_requests_total", { model, outcome: "ok" }),
+      sum(series, "soulnear_openai_requests_total", { model, outcome: "ok" }) -
+      sum(series, "soulnear_openai_requests_total", { model, outcome: "cancelled" }),
     inputTokens: sum(series, "soulnear_openai_tokens_total", { model, type: "input" }),
     outputTokens: sum(series, "soulnear_openai_tokens_total", { model, type: "output" }),
     costUsd: sum(series, "soulnear_openai_cost_usd_total", { model }),

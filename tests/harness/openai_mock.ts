@@ -227,7 +227,10 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
     if (body === null) {
       return errorResponse({ status: 400, message: "Request body is not a JSON object" });
     }
-    const scripted = queues[route].shift();
+    const queue = queues[route];
+    const at = queue.findIndex((r) => r.model === undefined || r.model === body.model);
+    const scripted = at < 0 ? undefined : queue.splice(at, 1)[0];
+    if (scripted && "after" in scripted) await scripted.after;
     // req.signal is only touched while delaying: Deno also aborts it after normal responses.
     const delay = scripted?.delayMs ?? 0;
     if (delay > 0 && !(await sleep(delay, req.signal, closing.signal))) {

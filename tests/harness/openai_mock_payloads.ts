@@ -19,6 +19,14 @@ export interface UsageOverride {
 }
 
 interface Timing {
+  /**
+   * Only for a request naming this model: a request takes the first queued response of its kind
+   * whose model is unset or its own (requests made in parallel, such as the triage judge's and
+   * the answer's, then get theirs whatever order they arrive in).
+   */
+  model?: string;
+  /** Answer only once this settles (tests order answers against other events with it). */
+  after?: Promise<unknown>;
   /** Wait this long before answering (aborted early when the client disconnects). */
   delayMs?: number;
   /** For streamed answers: wait this long between SSE frames. */
@@ -70,6 +78,8 @@ export interface ScriptedError {
   /** Seconds; may be fractional (0 = retry immediately). */
   retryAfter?: number;
   delayMs?: number;
+  /** As for the other responses: only for a request naming this model. */
+  model?: string;
 }
 
 export type ScriptedResponse =

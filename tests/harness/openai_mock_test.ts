@@ -31,6 +31,23 @@ Deno.test("chat: plain completion with scripted text and recorded request", asyn
   assert.equal(mock.unscripted, 0);
 });
 
+Deno.test("chat: a response scripted for a model goes to a request for that model", async () => {
+  await using mock = await startOpenAiMock();
+  mock.script(
+    { kind: "chat", model: "gpt-4.1-nano", text: "for the judge" },
+    { kind: "chat", text: "for anyone" },
+    { kind: "chat", model: "gpt-4o-mini", status: 500 },
+  );
+  const client = clientFor(mock);
+  const ask = (model: string) => client.chat.completions.create({ model, messages });
+  // The answer's request comes first, yet leaves the judge's response queued for the judge.
+  assert.equal((await ask("gpt-4o-mini")).choices[0]?.message.content, "for anyone");
+  await assert.rejects(ask("gpt-4o-mini"), (e) => e instanceof OpenAI.APIError && e.status === 500);
+  assert.equal((await ask("gpt-4.1-nano")).choices[0]?.message.content, "for the judge");
+  assert.equal(mock.pending(), 0);
+  assert.equal(mock.unscripted, 0);
+});
+
 Deno.test("chat: usage numbers can be overridden", async () => {
   await using mock = await startOpenAiMock();
   mock.script({ kind: "chat", text: "ok", usage: { promptTokens: 100, completionTokens: 7 } });

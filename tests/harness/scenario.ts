@@ -22,7 +22,8 @@
 //                   typed age, else 103 after a typed name, else 101)
 //   openai.json   — optional scripted OpenAI responses (see openai_mock.ts)
 //   expected.json — per input, the Bot API calls the bot made (normalised) and the requests it
-//                   sent to OpenAI (path and body), so prompts are reviewed like code
+//                   sent to OpenAI (path and body; moderation and the judge first), so prompts
+//                   are reviewed like code
 //   db.json       — optional [{ "sql": "...", "rows": [...] }] checked after the replay
 //   config.json   — optional settings of the bot under test: {"flags": {"enableStyleSettings": "off"}}
 //                   (flag values as in the environment: true, false, 25%), "yookassa": true (a
@@ -211,7 +212,8 @@ export async function replayScenario(
     updateTypes.push(updateType(update));
     await bot.handle(update);
     const exchange: Exchange = { input, calls: normalise(bot.api.calls.slice(before)) };
-    const requests = openai.requests.slice(asked).map((r) => ({ path: r.path, body: r.body }));
+    const requests = inOrder(openai.requests.slice(asked), config.safetyModel)
+      .map((r) => ({ path: r.path, body: r.body }));
     if (requests.length) exchange.openai = requests;
     const payments = yookassa.requests.slice(paid).map((r) => ({
       method: r.method,
@@ -237,6 +239,20 @@ export async function replayScenario(
     openaiPaths: openai.requests.map((r) => r.path),
     logLines: bots.flatMap((b) => b.log.lines),
   };
+}
+
+/**
+ * An exchange's OpenAI requests in a fixed order: moderation, the triage judge, then the rest as
+ * they came. The triage's layers and the answer started while they decide are asked together,
+ * so the order they arrive in is not the bot's.
+ */
+function inOrder<T extends { path: string; body: Record<string, unknown> | null }>(
+  requests: T[],
+  judgeModel: string | undefined,
+): T[] {
+  const rank = (r: T) =>
+    r.path === "/v1/moderations" ? 0 : judgeModel && r.body?.model === judgeModel ? 1 : 2;
+  return requests.toSorted((a, b) => rank(a) - rank(b));
 }
 
 function person(user = "alice"): Person {

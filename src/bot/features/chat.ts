@@ -20,9 +20,10 @@ import {
 } from "../../chat/history.ts";
 import { openDelivery } from "../../inbox/deliveries.ts";
 import type { Queryable } from "../../db/db.ts";
-import { countAssistantMessage, countDaily, statDate } from "../../stats/daily.ts";
+import { countAssistantMessage, countDaily, statDate, usedToday } from "../../stats/daily.ts";
 import { freeLeftText, HELD, isSubscribed, limitScreen } from "../screens/subscription.ts";
-import { guardMessage, type TriageDeps } from "../triage.ts";
+import { triage, type TriageDeps } from "../triage.ts";
+import { generate, type Generation, readPromptParts } from "../generation.ts";
 
 /** What the chats use. */
 export type ChatDeps = Pick<BotServices, "limits"> & TriageDeps & AnswerDeps;
@@ -133,21 +134,69 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
       if (text?.startsWith("/")) return await next();
       if (text === undefined) return void await ctx.reply(TEXT_ONLY_IN_CHAT);
       const assistant = ctx.session.assistant!;
-      // Before anything else: a crisis is answered with help, never by the model.
-      const guard = await guardMessage(ctx, d, assistant, text);
-      if (guard.handled) return;
-      const { db, limits } = d;
-      // No limit and no paywall in front of someone in distress or just after a crisis.
-      const free = !isSubscribed(ctx.user.subscription_until, d.now()) && !guard.care;
-      const limit = limits.freeDailyMessages;
-      const taken = await db.transaction((tx) =>
-        take(tx, ctx, d, { assistant, text, care: guard.care, limit: free ? limit : undefined })
-      );
-      if (taken === "again") return; // taken before by this update, and answered then
-      if (taken.held) return await show(ctx, limitScreen(limit), { fresh: true });
-      await deliverAnswer(ctx, d, { assistant, messageId: taken.id, text, care: guard.care });
-      if (free && limit - taken.n <= WARN_LEFT) {
-        await ctx.reply(freeLeftText(limit - taken.n, limit));
+      const since = performance.now();
+      // At once: the triage and the model take a while before any text shows. Awaited before
+      // anything is sent, so it never comes after the reply.
+      const typing = ctx.replyWithChatAction("typing").then(() => {}, () => {});
+      let early: Generation | undefined;
+      try {
+        const { db, limits } = d;
+        const limit = limits.freeDailyMessages;
+        const subscribed = isSubscribed(ctx.user.subscription_until, d.now());
+        // Crisis mode answers every message with a check-in: no model, nothing to read for one.
+        const answerable = !ctx.user.crisis_since;
+        // The triage's reads and the prompt's together; the free limit's only when the model
+        // may be asked before the verdict (moderation or the judge on).
+        const [triaging, parts, used] = await Promise.all([
+          triage(ctx, d, assistant, text),
+          answerable ? readPromptParts(ctx, d, assistant, text) : undefined,
+          answerable && !subscribed && d.safety.online
+            ? usedToday(db, ctx.user.id, d.now())
+            : undefined,
+        ]);
+        // The model is asked while moderation and the judge decide (before them: its request is
+        // on its way first), and its text held until the verdict. The prompt depends on the care,
+        // so it is asked with the care the analyser expects; a verdict with another care (rare:
+        // the judge reading a frame, moderation finding self-harm) cancels it and answer.ts asks
+        // again with the right one, as it would have without this start. Not asked when the
+        // verdict is in already (nothing to wait for: asked once the message is taken), when the
+        // analyser finds a crisis (the card is by far the likelier end, and no text is made for
+        // it), in crisis mode, or for a message the free limit will hold.
+        const expected = triaging.expected;
+        const atLimit = !expected?.care && !subscribed && (used ?? 0) >= limit;
+        if (expected && parts && !atLimit) {
+          try {
+            early = generate(ctx, d, parts, expected.care);
+          } catch {
+            // A prompt that cannot be composed fails in answer.ts again, where it is reported.
+          }
+        }
+        const guard = await triaging.decide({
+          // The crisis card or a check-in comes instead: the model's answer is stopped first.
+          beforeReply: () => {
+            early?.cancel("a crisis verdict");
+            return typing;
+          },
+        });
+        if (guard.handled) return;
+        // No limit and no paywall in front of someone in distress or just after a crisis.
+        const free = !subscribed && !guard.care;
+        const taken = await db.transaction((tx) =>
+          take(tx, ctx, d, { assistant, text, care: guard.care, limit: free ? limit : undefined })
+        );
+        if (taken === "again") return; // taken before by this update, and answered then
+        if (taken.held) {
+          await typing;
+          return await show(ctx, limitScreen(limit), { fresh: true });
+        }
+        const job = { assistant, messageId: taken.id, text, care: guard.care };
+        await deliverAnswer(ctx, d, { ...job, early, parts, typing, since });
+        if (free && limit - taken.n <= WARN_LEFT) {
+          await ctx.reply(freeLeftText(limit - taken.n, limit));
+        }
+      } finally {
+        // Not answered (held, answered before, a failure on the way): never shown, stopped.
+        early?.cancel("the message was not answered");
       }
     });
   return c;
