@@ -6,7 +6,9 @@
 import { startOpenAiMock } from "../tests/harness/openai_mock.ts";
 import { onboard, startTestBot } from "../tests/harness/bot.ts";
 import { ALICE, Updates } from "../tests/harness/telegram.ts";
-import { type CountableMessage, messageTokens } from "../src/llm/tokens.ts";
+import { type CountableMessage, loadTokenizer, messageTokens } from "../src/llm/tokens.ts";
+
+await loadTokenizer();
 
 const answers = Number(Deno.args[0] ?? 200);
 

@@ -20,6 +20,7 @@ import { DEFAULT_STYLE, type Style } from "../style/style.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
 import { loadProfile } from "../patterns/store.ts";
 import { cleanName } from "../users/users.ts";
+import { loadTokenizer } from "../llm/tokens.ts";
 
 /** What generating uses. */
 export type GenerationDeps = Pick<
@@ -56,6 +57,7 @@ export async function readPromptParts(
       ? loadProfile(db, userId).then((p) => patternsForPrompt(p.patterns, text, now()))
       : [],
     recentTurns(db, userId, assistant, beforeId),
+    loadTokenizer(), // composePrompt's budget counts with it; loaded at the process's first prompt
   ]);
   return { assistant, text, style, patterns, history };
 }

@@ -4,9 +4,12 @@
 
 import assert from "node:assert/strict";
 import { composePrompt, CONTEXT_HEAD, type PromptInput } from "./prompts.ts";
-import { messageTokens } from "./tokens.ts";
+import { loadTokenizer, messageTokens } from "./tokens.ts";
 import type { ChatMessage } from "./llm.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
+
+// composePrompt counts with the tokenizer the bot loads before its first prompt.
+await loadTokenizer();
 
 function input(over: Partial<PromptInput> = {}): PromptInput {
   return {

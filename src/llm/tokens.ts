@@ -1,7 +1,26 @@
 // Token counting for prompt budgets, with the o200k tokenizer of the gpt-4o family (exact for
 // those models, a close estimate for other OpenAI-compatible ones).
+//
+// The tokenizer's tables take ~30–60 MB of memory, so they are loaded when the first prompt is
+// read (loadTokenizer, awaited by the code that reads a prompt's parts), not at start-up: a
+// process that only shows menus never holds them. Counted before that, a text costs its UTF-8
+// length — never fewer tokens than the tokenizer would say, so a budget is never overrun.
 
-import { countTokens as count } from "gpt-tokenizer/encoding/o200k_base";
+let exact: ((text: string) => number) | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the tokenizer once; counts are exact from then on. */
+export function loadTokenizer(): Promise<void> {
+  return loading ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => {
+    exact = m.countTokens;
+  });
+}
+
+const utf8 = new TextEncoder();
+
+function count(text: string): number {
+  return exact ? exact(text) : utf8.encode(text).length;
+}
 
 /**
  * A message as the bot composes it (content a string) or as a recorded request may carry it:

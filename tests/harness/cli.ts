@@ -28,7 +28,7 @@ export async function runSoulbot(
   input?: string,
 ): Promise<RunResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+    args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, MAIN, ...args],
     env: childEnv(env),
     clearEnv: true,
     cwd: cwd ?? ROOT,
@@ -56,9 +56,19 @@ export interface Running {
   status: Promise<Deno.CommandStatus>;
 }
 
+/**
+ * The V8 flags the program runs with (`deno task bot`, the release binary): read from deno.json's
+ * `bot` task, so tests and benchmarks measure the process as it is deployed.
+ */
+export const RUNTIME_FLAGS: string[] = (() => {
+  const tasks = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)))
+    .tasks as Record<string, { command: string }>;
+  return tasks.bot!.command.split(" ").filter((a) => a.startsWith("--v8-flags="));
+})();
+
 export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: string): Running {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+    args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, MAIN, ...args],
     env: childEnv(env),
     clearEnv: true,
     cwd: cwd ?? ROOT,
