@@ -16,7 +16,9 @@
 // minute, before claiming, updates waiting longer than `maxAgeMs` (a day) are set aside
 // (expiry.ts). `recover` ends at once the leases of holders on this host that no longer run. The
 // poller wakes the worker when it stores updates, and every insert into the inbox, by any process,
-// wakes every started worker that listens (LISTEN/NOTIFY); a slow idle poll is the safety net.
+// wakes every started worker that listens (LISTEN/NOTIFY) — except the notification of an insert
+// the worker's own `enqueue` made, which woke it already (echoes.ts); a slow idle poll is the
+// safety net.
 // Tests use `drain`: handle until nothing is due, no timers left behind. Handling one update and
 // recording its outcome is worker_handle.ts.
 
@@ -40,6 +42,7 @@ import { deadWorkers, newWorkerId } from "../inbox/identity.ts";
 import { inboxItem } from "../inbox/incoming.ts";
 import type { BotContext } from "./context.ts";
 import { createAlarm } from "./alarm.ts";
+import { createEchoes } from "./echoes.ts";
 import { createExpiry, MAX_AGE_MS } from "./expiry.ts";
 import type { LimitVerdicts } from "./rate_limit.ts";
 import type { Tally } from "../stats/tally.ts";
@@ -135,6 +138,9 @@ export function createWorker(o: WorkerOptions): Worker {
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
+  /** Whether notifications reach this worker now; only then do its own inserts come back. */
+  let listens = false;
+  const echoes = createEchoes();
   let draining: Promise<void> | undefined;
   const alarm = createAlarm();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -260,7 +266,17 @@ export function createWorker(o: WorkerOptions): Worker {
       return (unlisten ?? Promise.resolve(undefined)).then((stop) => stop !== undefined);
     },
     async enqueue(updates) {
-      const added = await addToInbox(db, updates.map(inboxItem));
+      const echo = listens ? echoes.expect() : undefined;
+      let added: number;
+      try {
+        added = await addToInbox(db, updates.map(inboxItem));
+      } catch (err) {
+        // An attempt may have stored them before the failure (its notification taken for an
+        // echo, or lost): look.
+        if (echo !== undefined) echoes.forget(echo);
+        wake();
+        throw err;
+      }
       if (added < updates.length) {
         log.info(`Skipped ${updates.length - added} redelivered update(s)`);
       }
@@ -275,7 +291,16 @@ export function createWorker(o: WorkerOptions): Worker {
     },
     start() {
       if (loop) return;
-      unlisten = db.listen(INBOX_CHANNEL, wake).catch((err) => {
+      const heard = () => {
+        if (!echoes.isEcho()) wake();
+      };
+      unlisten = db.listen(INBOX_CHANNEL, heard).then((stop) => {
+        listens = true;
+        return async () => {
+          listens = false;
+          await stop();
+        };
+      }, (err) => {
         log.warn("Cannot listen for new updates; the idle poll finds them", { err });
         return undefined;
       });
