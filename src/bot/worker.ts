@@ -150,6 +150,14 @@ export function createWorker(o: WorkerOptions): Worker {
     logQuietly(log, ++streak[kind], msg, fields);
 
   const wake = () => alarm.wake();
+  /** New updates were stored (here or, heard through NOTIFY, elsewhere): counted, then a look. */
+  let arrivals = 0;
+  const arrive = () => {
+    arrivals++;
+    wake();
+  };
+  /** The last round filled every free slot: more may be waiting for one. */
+  let saturated = false;
   const nap = (ms: number) => stopping.signal.aborted ? Promise.resolve() : alarm.nap(ms);
 
   const beat = async () => {
@@ -181,7 +189,12 @@ export function createWorker(o: WorkerOptions): Worker {
     firstRuns: o.firstRuns,
   });
 
-  const launch = (row: Claimed) => {
+  /**
+   * A finished update frees its chat and a slot. Another claim is worth its round trip only when
+   * something may wait behind it: the chat had more open updates, updates arrived since the claim
+   * that took it began (one of them may be this chat's), or every slot was full.
+   */
+  const launch = (row: Claimed, arrivalsBefore: number) => {
     const task = handle(row)
       .catch((err) =>
         log.error("The inbox worker failed on an update", { update_id: row.updateId, err })
@@ -192,7 +205,8 @@ export function createWorker(o: WorkerOptions): Worker {
           clearInterval(heartbeat);
           heartbeat = undefined;
         }
-        wake();
+        // (A drain, in tests, looks after every update: it waits for nothing else.)
+        if (row.more || arrivals !== arrivalsBefore || saturated || draining) wake();
       });
     running.set(row.updateId, task);
     heartbeat ??= setInterval(beat, heartbeatMs);
@@ -203,6 +217,7 @@ export function createWorker(o: WorkerOptions): Worker {
     const free = concurrency - running.size;
     if (free <= 0) return false;
     let claimed: Claimed[];
+    const arrivalsBefore = arrivals;
     try {
       if (Date.now() >= expireAt) {
         await expire();
@@ -215,8 +230,9 @@ export function createWorker(o: WorkerOptions): Worker {
       await sleep(backoff(n), stopping.signal).catch(() => {});
       return false;
     }
-    for (const row of claimed) launch(row);
-    return claimed.length === free;
+    for (const row of claimed) launch(row, arrivalsBefore);
+    saturated = claimed.length === free;
+    return saturated;
   };
 
   const run = async () => {
@@ -274,13 +290,13 @@ export function createWorker(o: WorkerOptions): Worker {
         // An attempt may have stored them before the failure (its notification taken for an
         // echo, or lost): look.
         if (echo !== undefined) echoes.forget(echo);
-        wake();
+        arrive();
         throw err;
       }
       if (added < updates.length) {
         log.info(`Skipped ${updates.length - added} redelivered update(s)`);
       }
-      if (added > 0) wake();
+      if (added > 0) arrive();
       return added;
     },
     async recover() {
@@ -292,7 +308,7 @@ export function createWorker(o: WorkerOptions): Worker {
     start() {
       if (loop) return;
       const heard = () => {
-        if (!echoes.isEcho()) wake();
+        if (!echoes.isEcho()) arrive();
       };
       unlisten = db.listen(INBOX_CHANNEL, heard).then((stop) => {
         listens = true;

@@ -25,6 +25,8 @@ export interface Claimed extends InboxItem {
   attempts: number;
   /** Taken before (a failure, a postponement, a worker that died): it may have sent messages. */
   retaken: boolean;
+  /** Later updates of the chat were waiting behind it when it was taken. */
+  more: boolean;
   /** What the spam limit says of it (claimUpdates decides, from the chat's rows). */
   verdict: Verdict;
 }
@@ -98,6 +100,7 @@ export async function claimUpdates(
     payload: unknown;
     attempts: number;
     retaken: boolean;
+    more: boolean;
     verdict: "ok" | "over" | "wait";
     notify: boolean;
     room_ms: number | null;
@@ -144,6 +147,8 @@ export async function claimUpdates(
                        ELSE u.noted_at END
      FROM judged j WHERE u.update_id = j.update_id
      RETURNING u.update_id, u.chat_key, u.payload, u.attempts, j.verdict, j.retaken,
+       EXISTS (SELECT 1 FROM inbox e WHERE e.chat_key = u.chat_key AND e.update_id > u.update_id
+         AND e.status IN ('pending', 'working')) AS more,
        (j.verdict <> 'ok' AND j.noted IS NULL) AS notify,
        (extract(epoch FROM j.oldest + make_interval(secs => $6) - now()) * 1000)::float8
          AS room_ms`,
@@ -156,6 +161,7 @@ export async function claimUpdates(
       payload: r.payload,
       attempts: r.attempts,
       retaken: r.retaken,
+      more: r.more,
       verdict: r.verdict === "ok"
         ? { kind: "ok" }
         : { kind: r.verdict, notify: r.notify, roomInMs: Math.max(0, r.room_ms ?? 0) },
