@@ -25,6 +25,19 @@ const INT8 = {
   parse: (x: string) => Number(x),
 };
 
+// Statements with parameters run as named prepared statements, cached per connection by their
+// text: after its first use a statement costs one round trip (Bind/Execute) and can be pipelined
+// with others on the connection. Unnamed ones, postgres.js's default for `unsafe`, cost two every
+// time — Parse/Describe, wait for the parameter types, then Bind/Execute — which was half the
+// process's CPU per statement and half its latency (`deno task bench:driver`, README). The cache
+// grows with the number of distinct texts, so texts come from a bounded set (see db.ts); a
+// connection and its statements are replaced after postgres.js's max_lifetime (30–60 min).
+// A migration that changes a prepared statement's result columns (a column's type; `SELECT *`,
+// which this code never uses) makes the server refuse it once per connection: outside a
+// transaction postgres.js prepares it again at once; inside one that transaction fails (rolled
+// back) and the next prepares it anew — not retried here, since its callback may have done more.
+const PREPARED = { prepare: true } as const;
+
 export function createPostgresDb(opts: PostgresOptions): Db {
   const sql = postgres(opts.url, {
     max: opts.max ?? 10,
@@ -49,7 +62,7 @@ export function createPostgresDb(opts: PostgresOptions): Db {
     description: opts.description,
     query<T = Row>(text: string, params: readonly unknown[] = [], qo: QueryOptions = {}) {
       return retrying(
-        async () => Array.from(await sql.unsafe(text, params as never[])) as T[],
+        async () => Array.from(await sql.unsafe(text, params as never[], PREPARED)) as T[],
         qo.idempotent ?? isReadOnly(text),
         qo.attempts,
       );
@@ -67,7 +80,7 @@ export function createPostgresDb(opts: PostgresOptions): Db {
           sql.begin((tx) =>
             fn({
               query: async <R = Row>(text: string, params: readonly unknown[] = []) =>
-                Array.from(await tx.unsafe(text, params as never[])) as R[],
+                Array.from(await tx.unsafe(text, params as never[], PREPARED)) as R[],
               exec: async (script: string) => {
                 await tx.unsafe(script).simple();
               },
