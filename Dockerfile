@@ -15,6 +15,7 @@ COPY migrations ./migrations
 COPY quizzes ./quizzes
 COPY safety ./safety
 RUN deno compile -A --frozen --include migrations --include quizzes --include safety \
+    --include src/db/pglite_template.tar.br \
     --output /out/soulbot main.ts \
  && /out/soulbot --help >/dev/null
 
