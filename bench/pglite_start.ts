@@ -11,12 +11,15 @@ import { TEST_TOKEN } from "../tests/harness/telegram.ts";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgliteDb } from "../src/db/pglite.ts";
 import { loadMigrations, migrate } from "../src/db/migrate.ts";
+import process from "node:process";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;
 
 interface Sample {
   ms: number;
+  /** Process CPU time (user + system, every thread) to that moment. */
+  cpu?: number;
   /** Resident memory at the moment measured, and the process's peak, MiB. */
   rss?: number;
   peak?: number;
@@ -33,29 +36,42 @@ const PHASES: Record<string, string> = {
 
 async function phase(name: string): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "soulbot_bench_pglite_" });
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let cpu0 = cpuMs();
+  let t0 = performance.now();
+  let sample: Sample = { ms: 0 };
+  const lap = () => {
+    sample = {
+      ms: performance.now() - t0,
+      cpu: cpuMs() - cpu0,
+      rss: Deno.memoryUsage().rss / 2 ** 20,
+    };
+  };
   try {
-    let ms: number;
-    const t0 = performance.now();
     if (name === "wasm") {
       const pg = await PGlite.create({ noInitDb: true });
-      ms = performance.now() - t0;
+      lap();
       await pg.close().catch(() => {}); // never started a server
     } else if (name === "initdb") {
       const pg = await PGlite.create(dir);
-      ms = performance.now() - t0;
+      lap();
       await pg.close();
     } else {
       const db = await createPgliteDb({ dataDir: dir });
-      ms = performance.now() - t0;
+      lap();
       if (name === "migrations") {
         const migrations = await loadMigrations();
-        const t1 = performance.now();
+        cpu0 = cpuMs();
+        t0 = performance.now();
         await migrate(db, migrations);
-        ms = performance.now() - t1;
+        lap();
       }
       await db.close();
     }
-    console.log(JSON.stringify({ ms, rss: Deno.memoryUsage().rss / 2 ** 20 }));
+    console.log(JSON.stringify(sample));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -63,10 +79,16 @@ async function phase(name: string): Promise<void> {
 
 // ---- the real process ---------------------------------------------------------------------------
 
-async function memory(pid: number): Promise<{ rss: number; peak: number }> {
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+async function memory(pid: number): Promise<{ rss: number; peak: number; cpu: number }> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`).catch(() => "");
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
-  return { rss: kib("VmRSS") / 1024, peak: kib("VmHWM") / 1024 };
+  // utime and stime: the 14th and 15th fields, counted after the parenthesised command name.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const cpu = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * TICK_MS;
+  return { rss: kib("VmRSS") / 1024, peak: kib("VmHWM") / 1024, cpu };
 }
 
 /**
@@ -93,7 +115,7 @@ async function timeProcess(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let mem = { rss: 0, peak: 0 };
+  let mem = { rss: 0, peak: 0, cpu: 0 };
   let done = false;
   const poll = (async () => {
     while (!done) {
@@ -167,15 +189,17 @@ async function main() {
   }
   const fmt = (x: number | undefined) => x === undefined ? "" : x.toFixed(0);
   console.log(`PGlite start-up, median of ${rounds} rounds; Deno ${Deno.version.deno}`);
-  console.log("| what | ms | RSS MiB | peak RSS MiB |");
-  console.log("|---|---|---|---|");
+  console.log("| what | wall ms | CPU ms | RSS MiB | peak RSS MiB |");
+  console.log("|---|---|---|---|---|");
   for (const [k, list] of samples) {
     const m = (f: (s: Sample) => number | undefined) => {
       const xs = list.map(f).filter((x): x is number => x !== undefined);
       return xs.length ? median(xs) : undefined;
     };
     console.log(
-      `| ${k} | ${fmt(m((s) => s.ms))} | ${fmt(m((s) => s.rss))} | ${fmt(m((s) => s.peak))} |`,
+      `| ${k} | ${fmt(m((s) => s.ms))} | ${fmt(m((s) => s.cpu))} | ${fmt(m((s) => s.rss))} | ${
+        fmt(m((s) => s.peak))
+      } |`,
     );
   }
 }

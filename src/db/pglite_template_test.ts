@@ -23,8 +23,8 @@ async function fingerprint(db: Queryable): Promise<Record<string, unknown>> {
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%') AS relations,
     (SELECT md5(string_agg(collname, ',' ORDER BY collname)) FROM pg_collation) AS collations,
-    (SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings
-       WHERE source = 'configuration file') AS settings,
+    (SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_file_settings)
+       AS settings,
     current_setting('server_encoding') AS encoding,
     (SELECT datcollate FROM pg_database WHERE datname = current_database()) AS collate`);
   return row!;
@@ -43,7 +43,7 @@ Deno.test("pglite template: the shipped one is what this PGlite's initdb makes (
   }
 });
 
-Deno.test("pglite template: a new data directory is unpacked from it, written to, and opens again", async () => {
+Deno.test("pglite template: a new data directory is unpacked from it, written to, and opens again with a 32 MB buffer pool", async () => {
   const dir = await Deno.makeTempDir({ prefix: "soulbot_template_test_" });
   try {
     const log = memoryLogger("warn");
@@ -56,6 +56,8 @@ Deno.test("pglite template: a new data directory is unpacked from it, written to
     const again = await createPgliteDb({ dataDir: dir });
     try {
       assert.deepEqual(await again.query("SELECT id FROM kept"), [{ id: 7 }]);
+      // The buffer pool src/db/pglite.ts asks for, not the 128 MB of the template's config.
+      assert.deepEqual(await again.query("SHOW shared_buffers"), [{ shared_buffers: "32MB" }]);
     } finally {
       await again.close();
     }
