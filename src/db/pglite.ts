@@ -46,7 +46,8 @@ export async function createPgliteDb(opts: PgliteOptions): Promise<Db> {
   let pg = opts.instance;
   if (!pg) {
     if (opts.dataDir) {
-      await Deno.mkdir(opts.dataDir, { recursive: true });
+      // Only this user may enter a new data directory: PGlite makes its files readable by all.
+      await Deno.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
       release = await lockDataDir(opts.dataDir);
     }
     try {

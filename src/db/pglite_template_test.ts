@@ -43,8 +43,9 @@ Deno.test("pglite template: the shipped one is what this PGlite's initdb makes (
   }
 });
 
-Deno.test("pglite template: a new data directory is unpacked from it, written to, and opens again with a 32 MB buffer pool", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "soulbot_template_test_" });
+Deno.test("pglite template: a new data directory (this user's only) is unpacked from it, written to, and opens again with a 32 MB buffer pool", async () => {
+  const root = await Deno.makeTempDir({ prefix: "soulbot_template_test_" });
+  const dir = `${root}/data`;
   try {
     const log = memoryLogger("warn");
     const db = await createPgliteDb({ dataDir: dir, log });
@@ -53,6 +54,7 @@ Deno.test("pglite template: a new data directory is unpacked from it, written to
     await db.close();
     assert.deepEqual(log.lines, []);
     assert.equal((await Deno.readTextFile(`${dir}/${VERSION_FILE}`)).trim(), "18");
+    assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o700);
     const again = await createPgliteDb({ dataDir: dir });
     try {
       assert.deepEqual(await again.query("SELECT id FROM kept"), [{ id: 7 }]);
@@ -62,7 +64,7 @@ Deno.test("pglite template: a new data directory is unpacked from it, written to
       await again.close();
     }
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(root, { recursive: true });
   }
 });
 
