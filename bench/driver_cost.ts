@@ -28,13 +28,13 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   {
-    name: "postgres.js, as configured (unsafe, max 10)",
+    name: "postgres.js `unsafe`, unnamed statements, max 10 (before)",
     runtime: "deno",
     driver: "postgres",
     max: 10,
   },
   {
-    name: "postgres.js, prepare: true, max 10",
+    name: "postgres.js `unsafe` + prepare: true, max 10 (src/db/postgres.ts)",
     runtime: "deno",
     driver: "postgres",
     max: 10,
@@ -84,9 +84,14 @@ const VARIANTS: Variant[] = [
     max: 10,
     transport: "deno",
   },
-  { name: "postgres.js, as configured", runtime: "node", driver: "postgres", max: 10 },
   {
-    name: "postgres.js, prepare: true",
+    name: "postgres.js `unsafe`, unnamed statements",
+    runtime: "node",
+    driver: "postgres",
+    max: 10,
+  },
+  {
+    name: "postgres.js `unsafe` + prepare: true",
     runtime: "node",
     driver: "postgres",
     max: 10,

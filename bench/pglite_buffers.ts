@@ -30,7 +30,10 @@ async function perStatement(n: number, run: (i: number) => Promise<unknown>): Pr
 }
 
 async function child(pool: string): Promise<Figures> {
-  const dir = await Deno.makeTempDir({ prefix: "soulbot_bench_buffers_" });
+  // Where DATA_DIR's default puts data (see bench/pglite_start.ts on /tmp).
+  const data = new URL("../data/", import.meta.url).pathname;
+  await Deno.mkdir(data, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: data, prefix: "bench_buffers_" });
   try {
     await unpackTemplate(dir, (await readTemplate())!);
     const pg = await PGlite.create(dir, {

@@ -23,8 +23,8 @@ export interface PgliteOptions {
 // touches all of it at start, so this is ~110 MB less resident memory from the first second
 // (~100 MB less after opening and after work). A page not in the pool is read through the
 // operating system's file cache: reads and updates spread over a table 2.5 times the pool's size
-// cost 5–20% more CPU per statement; rows that fit in the pool cost nothing more
-// (`deno task bench:pglite-buffers`, README).
+// cost 2–7% more CPU per statement (up to 20% in a run on a busy machine); rows that fit in the
+// pool cost nothing more (`deno task bench:pglite-buffers`, README).
 const OPTIONS = {
   startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"],
 };

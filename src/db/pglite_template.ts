@@ -55,7 +55,7 @@ export async function unpackTemplate(dir: string, tar: Uint8Array): Promise<stri
  * Makes the template with the installed PGlite: initdb into a temporary directory, closed cleanly
  * (a shutdown checkpoint: opening a copy then recovers nothing), its files as a tar, compressed
  * with brotli — its 16 MB window sees that the three databases (template0, template1, postgres)
- * are near copies: 40 MB in ~1.3 MB.
+ * are near copies: 40 MB in ~1.2 MiB.
  */
 export async function makeTemplate(): Promise<Uint8Array> {
   const dir = await Deno.makeTempDir({ prefix: "soulbot_pglite_template_" });
