@@ -43,8 +43,7 @@ export async function unpackTemplate(dir: string, tar: Uint8Array): Promise<stri
     const path = `${dir}/${e.path}`;
     if (e.dir) await Deno.mkdir(path, { recursive: true, mode: e.mode });
     else if (e.path === VERSION_FILE) version = { path, data: e.data, mode: e.mode };
-    // A copy of the bytes: a view into the 40 MB tar costs Deno ~0.7 ms a write, a copy 0.1 ms.
-    else await Deno.writeFile(path, e.data.slice(), { mode: e.mode });
+    else await Deno.writeFile(path, e.data, { mode: e.mode });
   }
   if (!version) throw new Error(`The embedded database template has no ${VERSION_FILE}`);
   await Deno.writeFile(version.path, version.data, { mode: version.mode });
