@@ -15,8 +15,9 @@ import process from "node:process";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 // Data directories go where DATA_DIR's default puts them (./data, ignored by git), not in /tmp:
-// a file system mounted for temporary files may create files far slower (on the machine these
-// figures come from, /tmp took ~1 ms a file, ./data ~20 µs), and a new data directory is ~1,000.
+// a new data directory is ~1,000 files, and on the machine of the README's figures creating a
+// file in /tmp often took ~1 ms of kernel time (elsewhere on the same disk 20 µs to 1 ms,
+// depending on what else was writing).
 const DATA = new URL("../data/", import.meta.url).pathname;
 
 function dataDir(): Promise<string> {
