@@ -16,6 +16,7 @@ COPY quizzes ./quizzes
 COPY safety ./safety
 # Memory: a bounded young generation and old space keep the process near 180 MB (README).
 RUN deno compile -A --frozen --v8-flags=--max-old-space-size=256,--max-semi-space-size=4 --include migrations --include quizzes --include safety \
+    --include src/db/pglite_template.tar.br \
     --output /out/soulbot main.ts \
  && /out/soulbot --help >/dev/null
 

@@ -24,7 +24,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions): Promise<Db> {
-  if (cfg.kind === "pglite") return await createPgliteDb({ dataDir: cfg.dataDir });
+  if (cfg.kind === "pglite") return await createPgliteDb({ dataDir: cfg.dataDir, log: opts.log });
   const db = createPostgresDb({
     url: cfg.url,
     description: `postgres ${cfg.display}`,

@@ -2,6 +2,9 @@
 // through postgres.js, or embedded PGlite). Queries are plain SQL with $1, $2 ... parameters.
 // A json/jsonb parameter is passed as the value itself (object or array): both backends
 // serialise it by the parameter's type, and they disagree about pre-serialised strings.
+// On a server each statement text is prepared once per connection and kept: build texts from a
+// bounded set — values always as parameters, a list of any length as one array parameter
+// (`= ANY($1)`, `unnest($1::bigint[])`), never as a generated run of placeholders.
 
 export type Row = Record<string, unknown>;
 

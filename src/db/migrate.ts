@@ -78,9 +78,11 @@ export async function loadMigrations(dir: URL | string = defaultMigrationsDir())
 /** Applies every pending migration in order; returns those it applied. */
 export async function migrate(db: Db, migrations: Migration[], log?: Logger): Promise<Migration[]> {
   const applied: Migration[] = [];
-  for (;;) {
+  // The table exists once the first transaction committed: later ones only take the lock.
+  for (let first = true;; first = false) {
     const next = await db.transaction(async (tx) => {
-      await lockAndEnsureTable(tx);
+      await lock(tx);
+      if (first) await tx.exec(SCHEMA_MIGRATIONS_DDL);
       const states = compare(migrations, await appliedRows(tx));
       refuseChanged(states);
       const pending = states.find((s) => s.state === "pending")?.migration;
@@ -120,9 +122,8 @@ interface AppliedRow {
   applied_at: Date;
 }
 
-async function lockAndEnsureTable(tx: Queryable): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
-  await tx.exec(SCHEMA_MIGRATIONS_DDL);
+function lock(tx: Queryable): Promise<unknown> {
+  return tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
 }
 
 function appliedRows(tx: Queryable): Promise<AppliedRow[]> {

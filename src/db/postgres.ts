@@ -34,6 +34,17 @@ const INT8 = {
   parse: (x: string) => Number(x),
 };
 
+// Statements with parameters run as named prepared statements, cached per connection by their
+// text: after its first use a statement costs one round trip (Bind/Execute) and can be pipelined
+// with others on the connection. Unnamed ones, postgres.js's default for `unsafe`, cost two every
+// time — Parse/Describe, wait for the parameter types, then Bind/Execute — which was half the
+// process's CPU per statement and half its latency (`deno task bench:driver`, README). The cache
+// grows with the number of distinct texts, so texts come from a bounded set (see db.ts); a
+// connection and its statements are replaced after postgres.js's max_lifetime (30–60 min).
+// A migration that changes a prepared statement's result columns (a column's type; `SELECT *`,
+// which this code never uses) makes the server refuse it once per connection: outside a
+// transaction postgres.js prepares it again at once; inside one that transaction fails (rolled
+// back) and the next prepares it anew — not retried here, since its callback may have done more.
 const PREPARED = { prepare: true } as const;
 
 export function createPostgresDb(opts: PostgresOptions): Db {
