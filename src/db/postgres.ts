@@ -1,14 +1,7 @@
 // PostgreSQL server backend of the Db interface, through postgres.js (a pool of connections
 // that reconnects by itself). Transient connection errors are retried where that is safe.
-//
-// Statements with parameters are prepared: each connection parses and plans one the first time
-// and then only binds and executes it, in one round trip. `sql.unsafe`, which every statement
-// goes through, does not prepare by default, and an unprepared statement with parameters costs
-// two round trips (postgres.js first asks the server for the parameters' types, then sends them)
-// and a parse and plan every time — a millisecond for the inbox's claim. That doubled the round
-// trips on an update's way to its first Bot API call. The texts are constants (column names
-// spliced in come from fixed lists), so the prepared set stays small; a statement without
-// parameters (a dump's pages) goes by the simple protocol, unprepared, as before.
+// Statements with parameters are prepared (below); without parameters (a dump's pages) they go
+// by the simple protocol, unprepared.
 
 import postgres from "postgres";
 import type { Db, Queryable, QueryOptions, Row } from "./db.ts";
