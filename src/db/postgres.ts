@@ -14,6 +14,8 @@ export interface PostgresOptions {
   description: string;
   log: Logger;
   max?: number;
+  /** Named prepared statements (see above; default false). */
+  prepare?: boolean;
   /** Attempts for one statement when the connection is transiently unavailable. */
   attempts?: number;
 }
@@ -38,9 +40,14 @@ const INT8 = {
 // which this code never uses) makes the server refuse it once per connection: outside a
 // transaction postgres.js prepares it again at once; inside one that transaction fails (rolled
 // back) and the next prepares it anew — not retried here, since its callback may have done more.
-const PREPARED = { prepare: true } as const;
+//
+// Off by default for now (`prepare` option): with prepared statements, our outage test — the
+// server stopped for ~10 s under load, then started — left the bot's queries hanging after the
+// restart (4 runs of 4; unprepared: 3 of 3 recovered), and recovering by itself matters more than
+// the CPU. Turned on again once that is understood; the tests of the prepared mode stay.
 
 export function createPostgresDb(opts: PostgresOptions): Db {
+  const PREPARED = { prepare: opts.prepare ?? false } as const;
   const sql = postgres(opts.url, {
     max: opts.max ?? 10,
     idle_timeout: 60,

@@ -36,7 +36,13 @@ Deno.test({
 
 /** The backend on one connection of `url`, so that its prepared statements can be seen. */
 function oneConnection(url: string) {
-  return createPostgresDb({ url, description: "one connection", log: quiet, max: 1 });
+  return createPostgresDb({
+    url,
+    description: "one connection",
+    log: quiet,
+    max: 1,
+    prepare: true,
+  });
 }
 
 Deno.test({
