@@ -204,12 +204,7 @@ export async function finishUpdate(
   const own = "WHERE update_id = $1 AND worker = $2 AND status = 'working' RETURNING update_id";
   let rows;
   if (outcome.status === "done") {
-    rows = await db.query(
-      `UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL, payload = NULL,
-         last_error = NULL, chat_key = CASE WHEN forget_chat THEN NULL ELSE chat_key END ${own}`,
-      [updateId, worker],
-      { idempotent: true },
-    );
+    return (await finishDone(db, worker, [updateId])).has(updateId);
   } else if (outcome.status === "retry") {
     rows = await db.query(
       `UPDATE inbox SET status = 'pending', lease_until = NULL, last_error = $3,
