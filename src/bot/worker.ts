@@ -111,6 +111,19 @@ export interface Worker {
 }
 
 export const DEFAULT_CONCURRENCY = 1_000;
+/** How long a stop waits for each last write (the day's counts, the updates put back). */
+const LAST_WRITES_MS = 3_000;
+
+/** True if `p` settled within `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((r) => timer = setTimeout(() => r(false), ms));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createWorker(o: WorkerOptions): Worker {
   const { db, bot, log } = o;
@@ -326,19 +339,28 @@ export function createWorker(o: WorkerOptions): Worker {
     async stop(drainMs) {
       stopping.abort();
       wake();
-      await loop;
-      await (await unlisten)?.().catch(() => {});
+      // Everything here is bounded: with the database down, the loop's claim, the unlisten and
+      // the last writes would each wait out their retries, and a stop must not.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<false>((r) => timer = setTimeout(() => r(false), drainMs));
+      const looped = await Promise.race([(loop ?? Promise.resolve()).then(() => true), late]);
+      const unlistened = (async () => await (await unlisten)?.())().catch(() => {});
+      await Promise.race([unlistened, late]);
       const all = Promise.allSettled([...running.values()]).then(() => true);
-      const drained = await Promise.race([all, late]);
+      const drained = looped && await Promise.race([all, late]);
       clearTimeout(timer);
       clearInterval(heartbeat);
-      await o.tally?.stop();
+      if (o.tally && !await within(o.tally.stop(), LAST_WRITES_MS)) {
+        log.warn("Gave up writing the day's last counts at the stop; they are lost");
+      }
       if (!drained) {
-        await releaseUpdates(db, id).catch((err) =>
-          log.warn("Cannot put back the updates in hand; their lease decides", { err })
+        const released = releaseUpdates(db, id).then(
+          () => {},
+          (err) => log.warn("Cannot put back the updates in hand; their lease decides", { err }),
         );
+        if (!await within(released, LAST_WRITES_MS)) {
+          log.warn("Gave up putting back the updates in hand; their lease decides");
+        }
       }
       return drained;
     },

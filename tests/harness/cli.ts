@@ -66,6 +66,8 @@ export const RUNTIME_FLAGS: string[] = (() => {
   return tasks.bot!.command.split(" ").filter((a) => a.startsWith("--v8-flags="));
 })();
 
+/** SOULBOT_TEE=FILE appends every line the program prints to FILE, with a time (debugging). */
+const TEE = Deno.env.get("SOULBOT_TEE");
 export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: string): Running {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, MAIN, ...args],
@@ -83,6 +85,9 @@ export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: 
       const chunk of stream.pipeThrough(new TextDecoderStream()).pipeThrough(splitLines())
     ) {
       lines.push(chunk);
+      if (TEE) {
+        Deno.writeTextFileSync(TEE, `${new Date().toISOString()} ${chunk}\n`, { append: true });
+      }
       listeners.forEach((l) => l());
     }
   };
@@ -98,7 +103,9 @@ export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: 
     pid: child.pid,
     lines,
     status,
-    kill: (signal) => child.kill(signal),
+    kill: (signal) => {
+      if (!exited) child.kill(signal);
+    },
     waitForLine(re, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

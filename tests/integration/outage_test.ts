@@ -141,6 +141,47 @@ Deno.test({
   assert.ok(!bot.lines.some((l) => l.includes("сообщение")), "no message text in the log");
 });
 
+Deno.test({
+  name: "stopped while its database is down: the bot still exits at once, by the signal" +
+    ("missing" in cluster ? ` — skipped: ${cluster.missing}` : ""),
+  ignore: "missing" in cluster,
+}, async () => {
+  await using pg = await startPgCluster();
+  await using api = startFakeBotApi();
+  await using openai = await startOpenAiMock({ replyTo: answerTo });
+  const bot = spawnSoulbot(["bot"], {
+    DATABASE_URL: pg.url,
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    OPENAI_BASE_URL: openai.baseUrl,
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_MODERATION_MODEL: "off",
+    OPENAI_SAFETY_MODEL: "off",
+    LOG_FORMAT: "pretty",
+  });
+  try {
+    await bot.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
+    const who = PEOPLE[0]!;
+    const u = new Updates();
+    api.push(u.command(who, "/start"));
+    await api.waitFor((calls) => calls.some((c) => c.method === "sendMessage:done"), 30_000);
+    await pg.stop();
+    api.push(u.text(who, "привет"));
+    // A second failed attempt: by then the driver has failed to connect many times over (its
+    // reconnect delay once grew to 20 s with that, and a stop waited it out, for minutes).
+    await bot.waitForLine(/^WARN Cannot store 1 incoming update\(s\) 2×/, 90_000);
+    bot.kill("SIGTERM");
+    // The drain bound (10 s) and one bounded last write each; not a speed figure.
+    await bot.waitForLine(/^Polling stopped/, 20_000);
+    const status = await bot.status;
+    assert.equal(status.code, 0, bot.lines.join("\n"));
+  } finally {
+    bot.kill("SIGKILL");
+    await bot.status;
+  }
+  assert.ok(!bot.lines.some((l) => l.includes("привет")), "no message text in the log");
+});
+
 const quiet = createLogger({ level: "error" });
 const HELPLINES = await loadHelplines();
 
