@@ -66,11 +66,17 @@ export const RUNTIME_FLAGS: string[] = (() => {
   return tasks.bot!.command.split(" ").filter((a) => a.startsWith("--v8-flags="));
 })();
 
+/** SOULBOT_CPU_PROF=DIR writes a V8 CPU profile of each program run into DIR (profiling). */
+function profiling(): string[] {
+  const dir = Deno.env.get("SOULBOT_CPU_PROF");
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** SOULBOT_TEE=FILE appends every line the program prints to FILE, with a time (debugging). */
 const TEE = Deno.env.get("SOULBOT_TEE");
 export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: string): Running {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, MAIN, ...args],
+    args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, ...profiling(), MAIN, ...args],
     env: childEnv(env),
     clearEnv: true,
     cwd: cwd ?? ROOT,
