@@ -66,6 +66,24 @@ export async function dbCounts(metricsPort: number): Promise<DbCounts> {
   };
 }
 
+/** Where the bot's memory is, MiB, from its /metrics (prom-client's process metrics). */
+export interface HeapFigures {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export async function heapFigures(metricsPort: number): Promise<HeapFigures> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const one = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    heapUsed: one("nodejs_heap_size_used_bytes"),
+    heapTotal: one("nodejs_heap_size_total_bytes"),
+    external: one("nodejs_external_memory_bytes"),
+  };
+}
+
 export interface FakeApiProcess extends AsyncDisposable {
   readonly pid: number;
   readonly apiRoot: string;

@@ -22,6 +22,7 @@ import {
   dbCounts,
   type FakeApiProcess,
   freePort,
+  heapFigures,
   rssMiB,
   startBareBot,
   startFakeApi,
@@ -362,6 +363,7 @@ async function runBackend(kind: "pg" | "pglite"): Promise<Report> {
         rate: long.result.updates / long.result.seconds,
         cpu: long.cpuPerUpdate,
         rss: rssMiB(soul.bot.pid),
+        heap: await heapFigures(metricsPort),
       };
     }
     await soul.bot.stop();

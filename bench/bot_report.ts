@@ -2,6 +2,7 @@
 // it (the targets of the fast path, issue 18). Medians and ranges are over the rounds.
 
 import type { PhaseResult, Summary } from "./bot_load.ts";
+import type { HeapFigures } from "./bot_proc.ts";
 
 export interface Side {
   /** Navigation burst: updates a second, and the bot's CPU per update (ms). */
@@ -33,7 +34,7 @@ export interface Report {
   trips?: RoundTrips[];
   firstText?: { on: PhaseResult; off: PhaseResult };
   storm?: { storm: PhaseResult; navigation: PhaseResult };
-  long?: { updates: number; rate: number; cpu: number; rss: number };
+  long?: { updates: number; rate: number; cpu: number; rss: number; heap: HeapFigures };
   start?: Started;
   restart?: Started;
   freshStart?: Started;
@@ -169,6 +170,11 @@ export function printReport(r: Report, s: Settings): void {
       `${fixed(r.long.rss, 0)} MiB (they ran at ${int(r.long.rate)}/s, ` +
         `${fixed(r.long.cpu, 2)} ms CPU each)`,
       "≤200 MB (PostgreSQL)",
+    );
+    const h = r.long.heap;
+    line(
+      "of which V8's heap, used / total; external",
+      `${fixed(h.heapUsed, 0)} / ${fixed(h.heapTotal, 0)} MiB; ${fixed(h.external, 0)} MiB`,
     );
   }
   console.log('8. start-up: spawn → the "polling" line, and RSS then');

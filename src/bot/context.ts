@@ -18,6 +18,7 @@ import type { Helplines } from "../safety/helplines.ts";
 import type { Pseudonym } from "../log_ids.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { Tally } from "../stats/tally.ts";
+import type { Style } from "../style/style.ts";
 
 export type OnboardingStep = "consent" | "name" | "age" | "gender";
 
@@ -90,6 +91,8 @@ export interface AppFlavor {
   log: Logger;
   /** The user's record (private chats only; created on first contact). */
   user: UserRecord;
+  /** The user's answer style, when read with the record (src/bot/user.ts: userStyle). */
+  style?: Style;
   /** The feature flags as this user sees them (percentage rollouts are stable per user). */
   flags: UserFlags;
   /** Aborted when the worker gives up on this update (its time limit): stop waiting, say nothing. */

@@ -15,7 +15,7 @@ import {
 } from "../llm/llm.ts";
 import { mainNumber } from "../safety/helplines.ts";
 import { recentTurns } from "../chat/history.ts";
-import { getStyle } from "../style/settings.ts";
+import { userStyle } from "./user.ts";
 import { DEFAULT_STYLE, type Style } from "../style/style.ts";
 import { isPersonal, patternsForPrompt } from "../patterns/relevance.ts";
 import { loadProfile } from "../patterns/store.ts";
@@ -52,7 +52,7 @@ export async function readPromptParts(
   const { db, analysis, now } = d;
   const userId = ctx.user.id;
   const [style, patterns, history] = await Promise.all([
-    ctx.flags.enableStyleSettings ? getStyle(db, userId) : DEFAULT_STYLE,
+    ctx.flags.enableStyleSettings ? userStyle(ctx, db) : DEFAULT_STYLE,
     analysis.enabledFor(userId) && isPersonal(text)
       ? loadProfile(db, userId).then((p) => patternsForPrompt(p.patterns, text, now()))
       : [],

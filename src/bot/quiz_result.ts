@@ -17,7 +17,7 @@ import { scoreAnswers } from "../quiz/engine.ts";
 import { completeSession, type QuizSession } from "../quiz/sessions.ts";
 import { fallbackResult, resultPrompt } from "../quiz/result.ts";
 import { quizCandidates } from "../patterns/quiz.ts";
-import { getStyle } from "../style/settings.ts";
+import { userStyle } from "./user.ts";
 import { DEFAULT_STYLE } from "../style/style.ts";
 import { countDaily, statDate } from "../stats/daily.ts";
 import { closeDelivery, type Delivery, openDelivery, recordMessages } from "../inbox/deliveries.ts";
@@ -70,7 +70,7 @@ export async function finishQuiz(
   const bank = bankOf(d, s.category);
   const scores = scoreAnswers(bank, s.answers);
   const styled = ctx.flags.enableStyleSettings;
-  const style = styled ? await getStyle(db, ctx.user.id) : DEFAULT_STYLE;
+  const style = styled ? await userStyle(ctx, db) : DEFAULT_STYLE;
   let text: string;
   let source: "llm" | "fallback" = "llm";
   try {

@@ -14,17 +14,21 @@ import {
   type KnownUser,
   readUserAndState,
   setBlocked,
+  type StoredStyle,
   touchUser,
   type UserRecord,
 } from "../users/users.ts";
 import type { Clocked } from "./nav.ts";
 import { flagsFor } from "../flags.ts";
+import type { Queryable } from "../db/db.ts";
+import { getStyle, styleFrom } from "../style/settings.ts";
+import type { Style } from "../style/style.ts";
 import type { StateStash } from "./state_storage.ts";
 
 type UserDeps = Clocked & Pick<BotServices, "flags" | "tally">;
 
-/** What prefetch read for an update: the record (null: a new user). */
-const prefetched = new WeakMap<object, KnownUser | null>();
+/** What prefetch read for an update: the record (null: a new user) and the style as stored. */
+const prefetched = new WeakMap<object, { user: KnownUser | null; style?: StoredStyle }>();
 
 /**
  * Reads the user's record and the chat's dialog state in one statement, for loadUser and the
@@ -38,8 +42,8 @@ export function prefetch(
   return async (ctx, next) => {
     const key = keyOf(ctx);
     if (!ctx.from || key === undefined) return await next();
-    const { user, state } = await readUserAndState(d.db, ctx.from.id, key);
-    prefetched.set(ctx, user ?? null);
+    const { user, state, style } = await readUserAndState(d.db, ctx.from.id, key);
+    prefetched.set(ctx, { user: user ?? null, style });
     stash.put(key, state);
     try {
       await next();
@@ -81,7 +85,9 @@ export const loadUser = (d: UserDeps): MiddlewareFn<BotContext> => async (ctx, n
   const from = ctx.from!;
   const { db, now } = d;
   const t = now();
-  const known = prefetched.get(ctx);
+  const read = prefetched.get(ctx);
+  const known = read?.user;
+  if (read) ctx.style = styleFrom(read.style);
   let inserted = false;
   if (known && isCurrent(known, from)) ctx.user = recordOf(known);
   else ({ user: ctx.user, inserted } = await touchUser(db, from, t));
@@ -89,6 +95,11 @@ export const loadUser = (d: UserDeps): MiddlewareFn<BotContext> => async (ctx, n
   ctx.flags = flagsFor(d.flags, from.id);
   await next();
 };
+
+/** The user's answer style: as prefetch read it with the record, else read now (once an update). */
+export async function userStyle(ctx: BotContext, db: Queryable): Promise<Style> {
+  return ctx.style ??= await getStyle(db, ctx.user.id);
+}
 
 function recordOf(known: KnownUser): UserRecord {
   const { last_name: _, language_code: __, ...user } = known;

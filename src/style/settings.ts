@@ -51,13 +51,15 @@ const COLUMNS: Readonly<Record<StyleKey, string>> = {
   length: "length",
 };
 
-/** The user's style; the defaults (дружелюбный / друг / средне) when nothing was chosen. */
-export async function getStyle(db: Queryable, userId: number): Promise<Style> {
-  const [row] = await db.query<{ tone: unknown; personality: unknown; length: unknown }>(
-    "SELECT tone, personality, length FROM user_settings WHERE user_id = $1",
-    [userId],
-    { idempotent: true },
-  );
+/** user_settings' style columns as stored (unknown: checked, an unknown value reads as the default). */
+export interface StyleColumns {
+  tone: unknown;
+  personality: unknown;
+  length: unknown;
+}
+
+/** The style a row says; the defaults (дружелюбный / друг / средне) for no row or a stale value. */
+export function styleFrom(row: StyleColumns | undefined): Style {
   return {
     tone: isTone(row?.tone) ? row.tone : DEFAULT_STYLE.tone,
     personality: isPersonality(row?.personality) ? row.personality : DEFAULT_STYLE.personality,
@@ -65,16 +67,35 @@ export async function getStyle(db: Queryable, userId: number): Promise<Style> {
   };
 }
 
-/** Sets one setting; the other two keep their values (the defaults for a new row). */
-export async function setStyle(db: Queryable, userId: number, change: StyleChange): Promise<void> {
+/** The user's style; the defaults when nothing was chosen. */
+export async function getStyle(db: Queryable, userId: number): Promise<Style> {
+  const [row] = await db.query<StyleColumns>(
+    "SELECT tone, personality, length FROM user_settings WHERE user_id = $1",
+    [userId],
+    { idempotent: true },
+  );
+  return styleFrom(row);
+}
+
+/**
+ * Sets one setting; the other two keep their values (the defaults for a new row). Returns the
+ * style as it is now, so the screen that follows needs no second read.
+ */
+export async function setStyle(
+  db: Queryable,
+  userId: number,
+  change: StyleChange,
+): Promise<Style> {
   if (!isStyleValue(change.key, change.value)) {
     throw new Error(`Unknown ${change.key} ${String(change.value)}`);
   }
   const column = COLUMNS[change.key];
-  await db.query(
+  const [row] = await db.query<StyleColumns>(
     `INSERT INTO user_settings (user_id, ${column}) VALUES ($1, $2)
-     ON CONFLICT (user_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = now()`,
+     ON CONFLICT (user_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = now()
+     RETURNING tone, personality, length`,
     [userId, change.value],
     { idempotent: true },
   );
+  return styleFrom(row);
 }

@@ -78,26 +78,50 @@ export interface KnownUser extends UserRecord {
   language_code: string | null;
 }
 
+/** user_settings' style columns as stored, unchecked (src/style/settings.ts reads them). */
+export interface StoredStyle {
+  tone: unknown;
+  personality: unknown;
+  length: unknown;
+}
+
 /**
- * The user's record (undefined for a new user) and the chat's dialog state (undefined: none), in
- * one statement: the read every update of a private chat starts with.
+ * The user's record (undefined for a new user), the chat's dialog state (undefined: none) and the
+ * user's answer style as stored (undefined: never chosen), in one statement: the read every update
+ * of a private chat starts with.
  */
 export async function readUserAndState(
   db: Queryable,
   id: number,
   stateKey: string,
-): Promise<{ user?: KnownUser; state?: unknown }> {
-  const [row] = await db.query<KnownUser & { state: unknown }>(
+): Promise<{ user?: KnownUser; state?: unknown; style?: StoredStyle }> {
+  const [row] = await db.query<
+    KnownUser & { state: unknown; has_style: boolean } & StyleAs
+  >(
     `SELECT ${COLUMNS.split(", ").map((c) => `u.${c}`).join(", ")}, u.last_name,
-       u.language_code, s.data AS state
+       u.language_code, s.data AS state, st.user_id IS NOT NULL AS has_style,
+       st.tone AS style_tone, st.personality AS style_personality, st.length AS style_length
      FROM (SELECT 1) AS one
        LEFT JOIN users u ON u.id = $1
-       LEFT JOIN aiogram_states s ON s.key = $2`,
+       LEFT JOIN aiogram_states s ON s.key = $2
+       LEFT JOIN user_settings st ON st.user_id = $1`,
     [id, stateKey],
   );
   if (!row) return {};
-  const { state, ...user } = row;
-  return { user: user.id === null ? undefined : user, state: state ?? undefined };
+  const { state, has_style, style_tone, style_personality, style_length, ...user } = row;
+  return {
+    user: user.id === null ? undefined : user,
+    state: state ?? undefined,
+    style: has_style
+      ? { tone: style_tone, personality: style_personality, length: style_length }
+      : undefined,
+  };
+}
+
+interface StyleAs {
+  style_tone: unknown;
+  style_personality: unknown;
+  style_length: unknown;
 }
 
 /** Whether the stored record already says what Telegram says of the person now. */

@@ -10,6 +10,7 @@ import { freshDb, type TestDb } from "../harness/db.ts";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { MENU } from "../../src/bot/nav.ts";
+import { ST } from "../../src/bot/features/settings.ts";
 import type { Queryable } from "../../src/db/db.ts";
 
 /** The database, with the statements the bot sends recorded (shared inbox and tally work aside). */
@@ -78,4 +79,28 @@ Deno.test("round trips: an update taken the first time that ends well neither re
   await t.send(u.command(ALICE, "/menu"));
   assert.deepEqual(statements.filter((s) => /update_sends/.test(s)), []);
   assert.equal(t.api.texts().length, 1);
+});
+
+Deno.test("round trips: the style comes with the user's record — the profile card reads two more, a style change writes once and shows what it wrote", async () => {
+  await using base = await freshDb();
+  const { db, statements } = recording(base);
+  await using t = await startTestBot({ db });
+  const u = new Updates();
+  await onboard(t, u);
+  statements.length = 0;
+  await t.send(u.callback(ALICE, MENU.profile, 1));
+  // The record (with the style) and the quizzes; the activity read is the third (a tally table,
+  // not recorded here).
+  assert.equal(statements.length, 2, statements.join("\n"));
+  assert.match(t.api.texts().at(-1)!, /Стиль ответов: дружелюбный/);
+  assert.ok(!statements.some((s) => /FROM user_settings WHERE/.test(s)), statements.join("\n"));
+  statements.length = 0;
+  await t.send(u.callback(ALICE, ST.set("tone", "ironic", "m"), 1));
+  assert.equal(statements.length, 2, statements.join("\n"));
+  assert.match(statements[1]!, /^INSERT INTO user_settings .* RETURNING tone, personality, length/);
+  assert.match(t.api.texts().at(-1)!, /ироничный/i, "the card shows the new tone");
+  statements.length = 0;
+  await t.send(u.callback(ALICE, MENU.settings, 1)); // read with the record: ironic
+  assert.equal(statements.length, 1, statements.join("\n"));
+  assert.match(t.api.texts().at(-1)!, /ироничный/i);
 });

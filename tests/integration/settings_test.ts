@@ -21,7 +21,8 @@ Deno.test("setStyle changes one setting, keeps the others and can be repeated", 
   await using db = await freshDb();
   await touchUser(db, { id: USER, first_name: "U" }, NOW);
   await setStyle(db, USER, { key: "tone", value: "ironic" });
-  await setStyle(db, USER, { key: "tone", value: "ironic" });
+  const now = await setStyle(db, USER, { key: "tone", value: "ironic" });
+  assert.deepEqual(now, { ...DEFAULT_STYLE, tone: "ironic" }, "returns the style as it is now");
   assert.deepEqual(await getStyle(db, USER), { ...DEFAULT_STYLE, tone: "ironic" });
   await setStyle(db, USER, { key: "personality", value: "coach" });
   await setStyle(db, USER, { key: "length", value: "detailed" });

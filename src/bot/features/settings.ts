@@ -6,10 +6,10 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, BotServices } from "../context.ts";
 import { ack, type Screen, show } from "../ui.ts";
+import { userStyle } from "../user.ts";
 import { BACK_TO_MENU, BACK_TO_PROFILE, endFlow, MENU, PROFILE, STALE_BUTTON } from "../nav.ts";
 import { LENGTHS, PERSONALITIES, type Style, TONES } from "../../style/style.ts";
 import {
-  getStyle,
   isLength,
   isPersonality,
   isTone,
@@ -138,7 +138,7 @@ async function openSettings(ctx: BotContext, d: SettingsDeps, origin: Origin): P
   endFlow(ctx);
   if (!enabled(ctx)) return await unavailable(ctx, origin);
   const { db, now } = d;
-  const style = await getStyle(db, ctx.user.id);
+  const style = await userStyle(ctx, db);
   await ack(ctx);
   await show(ctx, settingsCard(style, origin), { fresh: !ctx.callbackQuery });
   d.tally.count("settings", now());
@@ -154,19 +154,19 @@ async function onButton(ctx: BotContext, d: SettingsDeps): Promise<void> {
   const { db } = d;
   const userId = ctx.user.id;
   if (action?.kind === "pick") {
-    const style = await getStyle(db, userId);
+    const style = await userStyle(ctx, db);
     await ack(ctx);
     return void await show(ctx, pickScreen(action.key, style, origin));
   }
   let toast: string | undefined = STALE_BUTTON;
   if (action?.kind === "set") {
     const { key, value } = action.change;
-    await setStyle(db, userId, action.change);
+    ctx.style = await setStyle(db, userId, action.change);
     toast = `${SETTINGS[key].changed}: ${SETTINGS[key].options[value]}`;
   } else if (action?.kind === "card") {
     toast = undefined;
   }
-  const style = await getStyle(db, userId);
+  const style = await userStyle(ctx, db);
   await ack(ctx, toast);
   await show(ctx, settingsCard(style, origin));
 }

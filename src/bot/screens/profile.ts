@@ -9,7 +9,7 @@ import { BACK_TO_MENU, type Clocked, endFlow, MENU, PROFILE } from "../nav.ts";
 import { formatDate } from "../../text/dates.ts";
 import { GENDER_NAMES, usageCounts, type UserRecord } from "../../users/users.ts";
 import { describeStyle, type Style } from "../../style/style.ts";
-import { getStyle } from "../../style/settings.ts";
+import { userStyle } from "../user.ts";
 import { QUIZ_CATEGORIES, type QuizCategory } from "../../quiz/categories.ts";
 import { completedQuizzes } from "../../quiz/sessions.ts";
 import { isSubscribed, untilText } from "./subscription.ts";
@@ -55,9 +55,9 @@ export async function showProfile(
 ) {
   endFlow(ctx);
   const { db, now } = deps;
-  // Three small reads at once: the card waits for one round trip, not three.
+  // The style came with the user's record; the other two reads at once: one round trip.
   const [style, usage, quizzes] = await Promise.all([
-    getStyle(db, ctx.user.id),
+    userStyle(ctx, db),
     usageCounts(db, ctx.user.id, deps.tally.unwritten(ctx.user.id)),
     completedQuizzes(db, ctx.user.id),
   ]);
