@@ -2,7 +2,7 @@
 // before the model is asked (status 'pending'), so nothing is lost when the model fails; the
 // reply is saved with its tokens, cost and timings, and a failed message can be retried once.
 
-import type { Db, Queryable } from "../db/db.ts";
+import type { Queryable } from "../db/db.ts";
 import type { ChatMessage } from "../llm/llm.ts";
 import type { Assistant } from "../llm/prompts.ts";
 
@@ -93,33 +93,35 @@ export interface Reply {
  * Saves the reply and marks its message answered — only while the message is still being
  * answered: false when another worker answered it, or it was given up on, meanwhile.
  */
-export async function saveReply(db: Db, r: Reply): Promise<boolean> {
-  return await db.transaction(async (tx) => {
-    const taken = await tx.query(
-      `UPDATE conversation_history SET status = 'answered', tokens = $2, model = $3
-       WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [r.userMessageId, r.inputTokens, r.model],
-    );
-    if (taken.length === 0) return false;
-    await tx.query(
-      `INSERT INTO conversation_history (user_id, assistant, role, content, status, reply_to,
+export async function saveReply(db: Queryable, r: Reply): Promise<boolean> {
+  // One statement, so atomic without a transaction: the reply is inserted only if the message
+  // was taken from 'pending' by this very statement.
+  const [row] = await db.query<{ saved: number }>(
+    `WITH taken AS (
+       UPDATE conversation_history SET status = 'answered', tokens = $2::int, model = $3::text
+       WHERE id = $1 AND status = 'pending' RETURNING id),
+     saved AS (
+       INSERT INTO conversation_history (user_id, assistant, role, content, status, reply_to,
          tokens, model, cost_usd, first_text_ms, total_ms, created_at)
-       VALUES ($1, $2, 'assistant', $3, 'answered', $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        r.userId,
-        r.assistant,
-        r.content,
-        r.userMessageId,
-        r.outputTokens,
-        r.model,
-        r.costUsd ?? null,
-        r.firstTextMs ?? null,
-        r.totalMs,
-        r.now,
-      ],
-    );
-    return true;
-  });
+       SELECT $4::bigint, $5::text, 'assistant', $6::text, 'answered', taken.id, $7::int,
+         $3::text, $8::numeric, $9::int, $10::int, $11::timestamptz
+       FROM taken RETURNING id)
+     SELECT count(*)::int AS saved FROM saved`,
+    [
+      r.userMessageId,
+      r.inputTokens,
+      r.model,
+      r.userId,
+      r.assistant,
+      r.content,
+      r.outputTokens,
+      r.costUsd ?? null,
+      r.firstTextMs ?? null,
+      r.totalMs,
+      r.now,
+    ],
+  );
+  return row!.saved === 1;
 }
 
 /** Marks a message being answered as failed; false when it is no longer being answered. */

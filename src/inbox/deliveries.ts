@@ -61,15 +61,14 @@ export async function openDelivery(
   db: Queryable,
   d: Pick<Delivery, "updateId" | "userId" | "chatId" | "kind" | "subjectId" | "care">,
 ): Promise<void> {
+  // The user's old closed deliveries go in the same statement.
   await db.query(
-    `INSERT INTO answer_deliveries (update_id, user_id, chat_id, kind, subject_id, care)
+    `WITH gone AS (
+       DELETE FROM answer_deliveries WHERE user_id = $2 AND status <> 'open'
+         AND updated_at < now() - make_interval(days => $7))
+     INSERT INTO answer_deliveries (update_id, user_id, chat_id, kind, subject_id, care)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (update_id) DO NOTHING`,
-    [d.updateId, d.userId, d.chatId, d.kind, d.subjectId, d.care ?? null],
-  );
-  await db.query(
-    `DELETE FROM answer_deliveries WHERE user_id = $1 AND status <> 'open'
-       AND updated_at < now() - make_interval(days => $2)`,
-    [d.userId, KEEP_DAYS],
+    [d.updateId, d.userId, d.chatId, d.kind, d.subjectId, d.care ?? null, KEEP_DAYS],
   );
 }
 

@@ -84,13 +84,14 @@ export const SESSION_GAP_MINUTES = 30;
 /**
  * Takes one message to an assistant from the user's day: with a `limit` (the free tier) only
  * while fewer than `limit` were taken — one atomic statement, so parallel messages cannot exceed
- * it. Returns the day's count with this message, or undefined when the limit was reached.
+ * it. Returns the day's count with this message, or undefined when the limit was reached. The
+ * day's totals (statistic_day's helper / soulsleep) are the caller's to count, through the tally:
+ * one row every message of every user would otherwise wait on.
  */
 export async function countAssistantMessage(
   db: Queryable,
   userId: number,
   date: string,
-  assistant: "helper" | "soulsleep",
   limit?: number,
 ): Promise<number | undefined> {
   const [row] = await db.query<{ n: number }>(
@@ -101,9 +102,7 @@ export async function countAssistantMessage(
      RETURNING assistant_messages AS n`,
     [userId, date, limit ?? null],
   );
-  if (!row) return undefined;
-  await countDaily(db, date, assistant);
-  return row.n;
+  return row?.n;
 }
 
 /** Assistant messages the user sent today (Moscow date). */

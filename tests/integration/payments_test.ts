@@ -290,12 +290,12 @@ Deno.test("the free limit holds under parallel messages", async () => {
   await using db = await freshDb();
   await db.query("INSERT INTO users (id) VALUES ($1)", [USER]);
   const results = await Promise.all(
-    Array.from({ length: 8 }, () => countAssistantMessage(db, USER, "2026-11-24", "helper", 3)),
+    Array.from({ length: 8 }, () => countAssistantMessage(db, USER, "2026-11-24", 3)),
   );
   assert.deepEqual(results.filter((n) => n !== undefined).sort(), [1, 2, 3]);
   assert.equal(results.filter((n) => n === undefined).length, 5);
   // A subscriber (no limit) is still counted.
-  assert.equal(await countAssistantMessage(db, USER, "2026-11-24", "helper"), 4);
+  assert.equal(await countAssistantMessage(db, USER, "2026-11-24"), 4);
 });
 
 Deno.test("unpaid payments expire; YooKassa's later success still counts", async () => {

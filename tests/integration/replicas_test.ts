@@ -96,7 +96,7 @@ Deno.test("free messages: 30 taken at once by three processes — exactly the li
   const taken = await Promise.all(
     Array.from(
       { length: 30 },
-      (_, i) => countAssistantMessage(handles[i % 3]!, ALICE.id, "2026-11-28", "helper", 10),
+      (_, i) => countAssistantMessage(handles[i % 3]!, ALICE.id, "2026-11-28", 10),
     ),
   );
   assert.equal(taken.filter((n) => n !== undefined).length, 10);

@@ -11,15 +11,18 @@ import { onboard, startTestBot } from "../harness/bot.ts";
 import { ALICE, Updates } from "../harness/telegram.ts";
 import { MENU } from "../../src/bot/nav.ts";
 import { ST } from "../../src/bot/features/settings.ts";
+import { startOpenAiMock } from "../harness/openai_mock.ts";
 import type { Queryable } from "../../src/db/db.ts";
 
 /** The database, with the statements the bot sends recorded (shared inbox and tally work aside). */
-function recording(db: TestDb): { db: TestDb; statements: string[] } {
+function recording(db: TestDb): { db: TestDb; statements: string[]; all: string[] } {
   const statements: string[] = [];
+  const all: string[] = []; // shared work included
   const own = (sql: string) =>
     !/\binbox\b|user_activity_day|statistic_day|user_sessions|extract\(epoch FROM min/.test(sql);
   const wrap = (q: Queryable): Queryable => ({
     query: (sql, params, opts) => {
+      all.push(sql.replace(/\s+/g, " ").trim());
       if (own(sql)) statements.push(sql.replace(/\s+/g, " ").trim());
       return q.query(sql, params, opts);
     },
@@ -29,7 +32,7 @@ function recording(db: TestDb): { db: TestDb; statements: string[] } {
     ...wrap(db),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
   });
-  return { db: wrapped, statements };
+  return { db: wrapped, statements, all };
 }
 
 Deno.test("round trips: a menu tap reads user and state in one statement and writes nothing", async () => {
@@ -103,4 +106,34 @@ Deno.test("round trips: the style comes with the user's record — the profile c
   await t.send(u.callback(ALICE, MENU.settings, 1)); // read with the record: ironic
   assert.equal(statements.length, 1, statements.join("\n"));
   assert.match(t.api.texts().at(-1)!, /ироничный/i);
+});
+
+Deno.test("round trips: an answer — no day's total touched on the way (the tally counts it), one statement to save the reply", async () => {
+  await using base = await freshDb();
+  const { db, statements, all: everything } = recording(base);
+  await using openai = await startOpenAiMock({ replyTo: (text: string) => `Ответ на: ${text}` });
+  await using t = await startTestBot({ db, openaiBaseUrl: openai.baseUrl });
+  const u = new Updates();
+  await onboard(t, u);
+  await t.send(u.command(ALICE, "/helper"));
+  statements.length = 0;
+  everything.length = 0;
+  await t.send(u.text(ALICE, "Мне сегодня грустно"));
+  assert.equal(t.api.texts().at(-1), "Ответ на: Мне сегодня грустно");
+  const all = statements.join("\n");
+  // The record, the recent messages and the history; the message saved and its delivery opened
+  // (with its count against the free limit, in user_activity_day, not recorded here: a third
+  // statement of that transaction); the shown message ids; the reply; the delivery closed.
+  assert.equal(statements.length, 8, all);
+  // The day's totals are written only by the tally's batched flush (one row per day otherwise
+  // taken by every message of every user).
+  const daily = everything.filter((s) => /statistic_day/.test(s));
+  assert.ok(daily.length > 0 && daily.every((s) => /jsonb_to_recordset/.test(s)), daily.join("\n"));
+  assert.equal(
+    statements.filter((s) => /^WITH taken AS .* INSERT INTO conversation_history/.test(s)).length,
+    1,
+    all,
+  );
+  const [day] = await base.query<{ helper: number }>("SELECT helper FROM statistic_day");
+  assert.equal(day?.helper, 1, "the day's total, from the tally's flush");
 });

@@ -20,13 +20,13 @@ import {
 } from "../../chat/history.ts";
 import { openDelivery } from "../../inbox/deliveries.ts";
 import type { Queryable } from "../../db/db.ts";
-import { countAssistantMessage, countDaily, statDate, usedToday } from "../../stats/daily.ts";
+import { countAssistantMessage, statDate, usedToday } from "../../stats/daily.ts";
 import { freeLeftText, HELD, isSubscribed, limitScreen } from "../screens/subscription.ts";
 import { triage, type TriageDeps } from "../triage.ts";
 import { generate, type Generation, readPromptParts } from "../generation.ts";
 
 /** What the chats use. */
-export type ChatDeps = Pick<BotServices, "limits"> & TriageDeps & AnswerDeps;
+export type ChatDeps = Pick<BotServices, "limits" | "tally"> & TriageDeps & AnswerDeps;
 
 /** Below this many free messages left, the user is told how many remain. */
 const WARN_LEFT = 3;
@@ -111,12 +111,13 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
         const row = await claimMessage(tx, id, ctx.user.id, from);
         if (!row) return undefined;
         if (from === "held") {
-          await countAssistantMessage(tx, ctx.user.id, statDate(now()), row.assistant);
+          await countAssistantMessage(tx, ctx.user.id, statDate(now()));
         }
         await openDelivery(tx, chatDelivery(ctx, id));
         return row;
       });
       if (!claimed) return await ack(ctx, ALREADY_HANDLED);
+      if (from === "held") d.tally.count(claimed.assistant, now()); // the day's total, now
       await ack(ctx);
       await ctx.editMessageReplyMarkup().catch(() => {}); // the button has done its job
       endFlow(ctx);
@@ -185,6 +186,7 @@ export function chatFeature(d: ChatDeps): Composer<BotContext> {
           take(tx, ctx, d, { assistant, text, care: guard.care, limit: free ? limit : undefined })
         );
         if (taken === "again") return; // taken before by this update, and answered then
+        if (taken.counts) d.tally.count(taken.counts, d.now());
         if (taken.held) {
           await typing;
           return await show(ctx, limitScreen(limit), { fresh: true });
@@ -226,19 +228,18 @@ async function take(
   m: { assistant: Assistant; text: string; care?: Care; limit?: number },
 ) {
   const updateId = ctx.update.update_id;
-  const before = await messageOfUpdate(tx, updateId);
+  // Taken from the inbox for the first time: it saved nothing before, so there is nothing to look up.
+  const before = ctx.firstRun ? undefined : await messageOfUpdate(tx, updateId);
   if (before) return before.status === "held" ? { id: before.id, held: true, n: 0 } : "again";
   const t = d.now();
-  const date = statDate(t);
   const n = m.care
-    ? await countDaily(tx, date, m.assistant).then(() => 0) // not counted towards the limit
-    : await countAssistantMessage(tx, ctx.user.id, date, m.assistant, m.limit);
+    ? 0 // not counted towards the limit
+    : await countAssistantMessage(tx, ctx.user.id, statDate(t), m.limit);
   if (n === undefined) {
     const id = await saveUserMessage(tx, ctx.user.id, m.assistant, m.text, t, "held", updateId);
-    await countDaily(tx, date, "free_limit_reached");
-    return { id, held: true, n: 0 };
+    return { id, held: true, n: 0, counts: "free_limit_reached" as const };
   }
   const id = await saveUserMessage(tx, ctx.user.id, m.assistant, m.text, t, "pending", updateId);
   await openDelivery(tx, chatDelivery(ctx, id, m.care ?? "none"));
-  return { id, held: false, n };
+  return { id, held: false, n, counts: m.assistant };
 }
