@@ -76,7 +76,7 @@ export interface HeapFigures {
 export async function heapFigures(metricsPort: number): Promise<HeapFigures> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const one = (name: string) =>
-    Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
   return {
     heapUsed: one("nodejs_heap_size_used_bytes"),
     heapTotal: one("nodejs_heap_size_total_bytes"),
