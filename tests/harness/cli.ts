@@ -1,6 +1,8 @@
 // Runs the real program (`deno run main.ts ...`) as a child process with a clean environment,
 // for black-box CLI tests: collect output, wait for log lines, send signals.
 
+import { TEST_TOKEN } from "./telegram.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -74,6 +76,27 @@ function profiling(): string[] {
 
 /** SOULBOT_TEE=FILE appends every line the program prints to FILE, with a time (debugging). */
 const TEE = Deno.env.get("SOULBOT_TEE");
+/**
+ * The environment of a real process against its own database, a fake Bot API and the OpenAI mock,
+ * with moderation and the triage judge off and readable logs; `extra` adds or overrides.
+ */
+export function fakeServicesEnv(
+  o: { databaseUrl: string; apiRoot: string; openaiBaseUrl: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: o.apiRoot,
+    OPENAI_BASE_URL: o.openaiBaseUrl,
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_MODERATION_MODEL: "off",
+    OPENAI_SAFETY_MODEL: "off",
+    LOG_FORMAT: "pretty",
+    ...extra,
+  };
+}
+
 export function spawnSoulbot(args: string[], env: Record<string, string>, cwd?: string): Running {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", ...RUNTIME_FLAGS, ...profiling(), MAIN, ...args],

@@ -11,10 +11,10 @@
 import assert from "node:assert/strict";
 import { startFakeBotApi } from "../harness/fake_bot_api.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
-import { type Running, spawnSoulbot } from "../harness/cli.ts";
+import { fakeServicesEnv, type Running, spawnSoulbot } from "../harness/cli.ts";
 import { ownPostgres, postgresMissing } from "../harness/pg_cluster.ts";
 import { givenOnboarded } from "../harness/given.ts";
-import { type ApiCall, type Person, TEST_TOKEN, Updates } from "../harness/telegram.ts";
+import { type ApiCall, type Person, Updates } from "../harness/telegram.ts";
 import { MENU } from "../../src/bot/nav.ts";
 import { createPostgresDb } from "../../src/db/postgres.ts";
 import { createLogger } from "../../src/log.ts";
@@ -60,17 +60,11 @@ Deno.test({
   await using pg = await ownPostgres();
   await using api = startFakeBotApi({ drafts: false });
   await using openai = await startOpenAiMock({ replyTo: answerTo, chunkDelayMs: 25 });
-  const env = {
-    DATABASE_URL: pg.url,
-    BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: api.apiRoot,
-    OPENAI_BASE_URL: openai.baseUrl,
-    OPENAI_API_KEY: "sk-test",
-    OPENAI_MODERATION_MODEL: "off",
-    OPENAI_SAFETY_MODEL: "off",
-    FREE_DAILY_MESSAGES: "1000",
-    LOG_FORMAT: "pretty",
-  };
+  const env = fakeServicesEnv({
+    databaseUrl: pg.url,
+    apiRoot: api.apiRoot,
+    openaiBaseUrl: openai.baseUrl,
+  }, { FREE_DAILY_MESSAGES: "1000" });
   const receiver = spawnSoulbot(["bot", "--receive-only"], env);
   const lines: string[][] = [receiver.lines];
   const workers: Running[] = [];

@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { onboard, startTestBot } from "../harness/bot.ts";
 import { freshDb, type TestDb } from "../harness/db.ts";
-import { ALICE, type ApiCall, type Person, TEST_TOKEN, Updates } from "../harness/telegram.ts";
+import { ALICE, type ApiCall, type Person, Updates } from "../harness/telegram.ts";
 import { startFakeBotApi } from "../harness/fake_bot_api.ts";
 import { startOpenAiMock } from "../harness/openai_mock.ts";
-import { spawnSoulbot } from "../harness/cli.ts";
+import { fakeServicesEnv, spawnSoulbot } from "../harness/cli.ts";
 import { pgBinaries, startPgCluster } from "../harness/pg_cluster.ts";
 import { givenOnboarded } from "../harness/given.ts";
 import { APOLOGY } from "../../src/bot/bot.ts";
@@ -38,17 +38,12 @@ Deno.test({
   await using pg = await startPgCluster();
   await using api = startFakeBotApi();
   await using openai = await startOpenAiMock({ replyTo: answerTo });
-  const bot = spawnSoulbot(["bot"], {
-    DATABASE_URL: pg.url,
-    BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: api.apiRoot,
-    OPENAI_BASE_URL: openai.baseUrl,
-    OPENAI_API_KEY: "sk-test",
-    OPENAI_MODERATION_MODEL: "off",
-    OPENAI_SAFETY_MODEL: "off",
-    FREE_DAILY_MESSAGES: "1000",
-    LOG_FORMAT: "pretty",
-  });
+  const bot = spawnSoulbot(
+    ["bot"],
+    fakeServicesEnv({ databaseUrl: pg.url, apiRoot: api.apiRoot, openaiBaseUrl: openai.baseUrl }, {
+      FREE_DAILY_MESSAGES: "1000",
+    }),
+  );
   let exited = false;
   bot.status.then(() => exited = true);
   const db = createPostgresDb({ url: pg.url, description: "outage test", log: quiet });
@@ -149,16 +144,10 @@ Deno.test({
   await using pg = await startPgCluster();
   await using api = startFakeBotApi();
   await using openai = await startOpenAiMock({ replyTo: answerTo });
-  const bot = spawnSoulbot(["bot"], {
-    DATABASE_URL: pg.url,
-    BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: api.apiRoot,
-    OPENAI_BASE_URL: openai.baseUrl,
-    OPENAI_API_KEY: "sk-test",
-    OPENAI_MODERATION_MODEL: "off",
-    OPENAI_SAFETY_MODEL: "off",
-    LOG_FORMAT: "pretty",
-  });
+  const bot = spawnSoulbot(
+    ["bot"],
+    fakeServicesEnv({ databaseUrl: pg.url, apiRoot: api.apiRoot, openaiBaseUrl: openai.baseUrl }),
+  );
   try {
     await bot.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
     const who = PEOPLE[0]!;
