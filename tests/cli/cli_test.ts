@@ -139,7 +139,7 @@ Deno.test("check-config: missing and malformed values exit 1, all listed at once
   }
   assert.ok(problems.some((p) => p.includes("LOG_LEVEL")), several.stderr);
   assert.equal(problems.length, 5, several.stderr);
-  assert.match(several.stderr, /^ERROR soulbot check-config: the configuration is invalid:/);
+  assert.match(several.stderr, /^soulbot check-config: the configuration is invalid:/);
 });
 
 Deno.test("check-config: no secret value appears in any output, valid or invalid", async () => {
