@@ -1,11 +1,16 @@
 # SoulNear operations (Docker). `make help` lists the targets.
 # docker-compose (v1) or the `docker compose` plugin, whichever is installed; override: make COMPOSE=...
 COMPOSE ?= $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
+# The api's port on this host (compose.yaml publishes it there; make health asks it).
 API_PORT ?= 8080
+export API_PORT
+# How many of the last log lines the logs targets print (a number, or all).
+N ?= 200
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up down rebuild logs logs-bot logs-api logs-db ps restart-bot backup restore \
-        health stats shell-db redeploy validate up-workers webhook-info
+.PHONY: help setup up down rebuild logs logs-bot logs-api logs-db follow follow-bot follow-api \
+        follow-db ps restart-bot backup restore health stats shell-db redeploy validate up-workers \
+        webhook-info
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
@@ -37,17 +42,29 @@ down: ## Stop every service (the database volume stays)
 rebuild: ## Rebuild the image and restart the services
 	$(COMPOSE) up -d --build
 
-logs: ## Follow the logs of every service
-	$(COMPOSE) logs -f --tail=200
+logs: ## The last N log lines of every service (N=200 by default; N=all), then exit
+	@$(COMPOSE) logs --no-color --tail=$(N)
 
-logs-bot: ## Follow the bot's logs (make logs-bot | grep ERROR)
-	$(COMPOSE) logs -f --no-color --tail=500 bot
+logs-bot: ## The bot's last N log lines, then exit (make logs-bot | grep ERROR)
+	@$(COMPOSE) logs --no-color --no-log-prefix --tail=$(N) bot
 
-logs-api: ## Follow the api's logs
-	$(COMPOSE) logs -f --no-color --tail=500 api
+logs-api: ## The api's last N log lines, then exit
+	@$(COMPOSE) logs --no-color --no-log-prefix --tail=$(N) api
 
-logs-db: ## Follow PostgreSQL's logs
-	$(COMPOSE) logs -f --no-color --tail=200 postgres
+logs-db: ## PostgreSQL's last N log lines, then exit
+	@$(COMPOSE) logs --no-color --no-log-prefix --tail=$(N) postgres
+
+follow: ## Follow the logs of every service (Ctrl-C stops)
+	@$(COMPOSE) logs -f --tail=20
+
+follow-bot: ## Follow the bot's logs (Ctrl-C stops)
+	@$(COMPOSE) logs -f --no-color --no-log-prefix --tail=20 bot
+
+follow-api: ## Follow the api's logs (Ctrl-C stops)
+	@$(COMPOSE) logs -f --no-color --no-log-prefix --tail=20 api
+
+follow-db: ## Follow PostgreSQL's logs (Ctrl-C stops)
+	@$(COMPOSE) logs -f --no-color --no-log-prefix --tail=20 postgres
 
 ps: ## Status of the services
 	$(COMPOSE) ps

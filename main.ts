@@ -33,15 +33,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(err.message);
       return EXIT_USAGE;
     }
+    // In the format the configuration asks for, at ERROR: JSON in a container.
+    const { log, format } = await failureLog(io);
     if (err instanceof ConfigError) {
-      io.err(`soulbot ${name}: the configuration is invalid:`);
-      for (const p of err.problems) io.err(`  - ${p}`);
-      io.err("Fix these in the env file for ENV (see .env.example) or in the environment.");
+      const head = `soulbot ${name}: the configuration is invalid`;
+      const fix = "Fix these in the env file for ENV (see .env.example) or in the environment.";
+      if (format === "json") log.error(head, { problems: err.problems, fix });
+      else {
+        log.error(`${head}:`);
+        for (const p of err.problems) io.err(`  - ${p}`);
+        io.err(fix);
+      }
       return EXIT_FAILURE;
     }
-    io.err(`soulbot ${name}: ${describeError(err)}`);
+    log.error(`soulbot ${name}: ${describeError(err)}`);
     return EXIT_FAILURE;
   }
+}
+
+/** Loaded when needed: the configuration's modules stay out of `soulbot --help`'s start-up. */
+async function failureLog(io: CliIo) {
+  const { failureLogger } = await import("./src/cli/setup.ts");
+  return failureLogger(io);
 }
 
 function shutdownSignal(): Promise<string> {
@@ -66,19 +79,22 @@ if (import.meta.main) {
     const bytes = encoder.encode(line + "\n");
     for (let off = 0; off < bytes.length;) off += stream.writeSync(bytes.subarray(off));
   };
-  // A safety net: a promise nobody awaited must not end the bot. Every such case is a bug to fix,
-  // hence ERROR.
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    write(Deno.stderr)(`ERROR Unhandled rejection: ${describeError(event.reason)}`);
-  });
-  const code = await main(Deno.args, {
+  const io: CliIo = {
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     out: write(Deno.stdout),
     err: write(Deno.stderr),
     shutdown: shutdownSignal(),
     stdin: () => Deno.stdin.readable,
+  };
+  // A safety net: a promise nobody awaited must not end the bot. Every such case is a bug to fix,
+  // hence ERROR (in the configured format).
+  let failures: ReturnType<typeof failureLog> | undefined;
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    const reason = describeError(event.reason);
+    (failures ??= failureLog(io)).then(({ log }) => log.error(`Unhandled rejection: ${reason}`));
   });
+  const code = await main(Deno.args, io);
   Deno.exit(code);
 }

@@ -77,11 +77,9 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
       status: c.res.status,
       ms: Math.round(seconds * 1000),
     };
+    // Every request, health probes and scrapes too (README): one line each.
     if (c.res.status >= 500) log.warn("api request failed", fields);
-    // Health probes come every few seconds; they stay out of the info log when all is well.
-    else if (path === "/health" || path === "/metrics" || path === WEBHOOK_ROUTE) {
-      log.debug("api request", fields);
-    } else log.info("api request", fields);
+    else log.info("api request", fields);
   });
 
   // Telegram's updates can be larger than a notification (a long message with its reply, entities

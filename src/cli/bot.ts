@@ -19,7 +19,7 @@ import { watchInbox } from "../metrics/inbox.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
-import { finishAnalyses, requireServerDatabase } from "./serving.ts";
+import { finishAnalyses, requireServerDatabase, warnWithoutModel } from "./serving.ts";
 import { loadCliConfig } from "./setup.ts";
 
 const help = `Usage: soulbot bot [--receive-only] [--record FILE]
@@ -60,6 +60,7 @@ export const command: Command = {
     const receiveOnly = values["receive-only"] ?? false;
     if (receiveOnly) requireServerDatabase(config.database, "soulbot bot --receive-only");
     log.info(`✅ Config loaded: ${configLine(config, files)}`);
+    if (!receiveOnly) warnWithoutModel(config.openai, log);
     // A signal during start-up (waiting for the database or Telegram) ends the waiting.
     const stop = new AbortController();
     io.shutdown.then((sig) => stop.abort(sig));

@@ -3,14 +3,16 @@
 
 import { configSummary } from "../config_summary.ts";
 import { parseCommandArgs } from "./args.ts";
-import { type Command, EXIT_OK } from "./command.ts";
+import { type Command, EXIT_FAILURE, EXIT_OK } from "./command.ts";
+import { ConfigError } from "../errors.ts";
 import { loadCliConfig } from "./setup.ts";
 
 const help = `Usage: soulbot check-config
 
 Validates the environment (ENV selects .env.prod / .env.test / .env; the real environment wins)
 the way \`soulbot bot\` needs it: BOT_TOKEN and OPENAI_API_KEY must be set. Prints every problem
-at once, or a summary in which no secret value appears.
+at once, as readable lines whatever LOG_FORMAT says, or a summary in which no secret value
+appears.
 
 Examples:
   soulbot check-config
@@ -28,7 +30,18 @@ export const command: Command = {
       io.out(help);
       return EXIT_OK;
     }
-    const { config, files } = await loadCliConfig(io, ["BOT_TOKEN", "OPENAI_API_KEY"]);
+    let loaded;
+    try {
+      loaded = await loadCliConfig(io, ["BOT_TOKEN", "OPENAI_API_KEY"]);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // A report for people (validate-env.sh), whatever LOG_FORMAT the services log in.
+      io.err("soulbot check-config: the configuration is invalid:");
+      for (const p of err.problems) io.err(`  - ${p}`);
+      io.err("Fix these in the env file for ENV (see .env.example) or in the environment.");
+      return EXIT_FAILURE;
+    }
+    const { config, files } = loaded;
     io.out(
       `✅ Configuration is valid (ENV=${config.env}; read ${
         files.length ? files.join(", ") : "no env file"

@@ -7,7 +7,7 @@ import { openDatabase } from "../db/connect.ts";
 import { describeError } from "../log.ts";
 import { loadMigrations } from "../db/migrate.ts";
 import { latestBackup, writeBackup } from "../ops/backup_files.ts";
-import { parseBackup, restoreDatabase, tableCounts } from "../ops/dump.ts";
+import { dataTables, parseBackup, restoreDatabase, tableCounts } from "../ops/dump.ts";
 import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_FAILURE, EXIT_OK } from "./command.ts";
@@ -25,7 +25,9 @@ restored with a warning. Stop the bot first (make restore does).
 Options:
   --latest   the newest backups/backup_*.sql in BACKUP_DIR
   --force    replace a database that holds data; a safety backup
-             (BACKUP_DIR/before_restore_*.sql) is taken first
+             (BACKUP_DIR/before_restore_*.sql) is taken first. Rows only in
+             schema_migrations, metric_day and job_leases (what the bot and
+             api write by themselves after a fresh deploy) are not data.
 
 Examples:
   soulbot restore --latest
@@ -78,11 +80,8 @@ export const command: Command = {
       return EXIT_FAILURE;
     }
     try {
-      const existing = await tableCounts(db);
-      // The migrations' own bookkeeping is not user data.
-      const filled = Object.entries(existing).filter(([t, n]) =>
-        n > 0 && t !== "schema_migrations"
-      );
+      // The program's own bookkeeping (migrations, metrics, leases) is nobody's data.
+      const filled = dataTables(await tableCounts(db));
       if (filled.length && !values.force) {
         io.err(
           `❌ The database holds data (${

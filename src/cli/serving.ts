@@ -1,9 +1,19 @@
 // What the long-running subcommands that handle updates share (`bot`, `worker`): refusing the
-// embedded database where several processes must share one, and giving pattern analyses still
-// running at a stop a bounded time to finish.
+// embedded database where several processes must share one, a warning at start-up when no model
+// can answer, and giving pattern analyses still running at a stop a bounded time to finish.
 
 import type { DatabaseConfig } from "../db/connect.ts";
 import type { Logger } from "../log.ts";
+
+/** The start-up warning of a process that answers users without an OpenAI key. */
+export const NO_OPENAI_KEY = "OPENAI_API_KEY is not set: every message to the assistants will " +
+  "be answered «модель сейчас недоступна» and quiz results are built from the scores alone. " +
+  "Set OPENAI_API_KEY to your OpenAI key (with OPENAI_BASE_URL for an OpenAI-compatible server)";
+
+/** Warns once, at start-up, when the assistants have no key to answer with. */
+export function warnWithoutModel(openai: { apiKey?: string }, log: Logger): void {
+  if (!openai.apiKey) log.warn(NO_OPENAI_KEY);
+}
 
 const ANALYSIS_GRACE_MS = 15_000;
 

@@ -16,7 +16,7 @@ import { UsageError } from "../errors.ts";
 import { AbortedError } from "../sleep.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT_OK } from "./command.ts";
-import { finishAnalyses, requireServerDatabase } from "./serving.ts";
+import { finishAnalyses, requireServerDatabase, warnWithoutModel } from "./serving.ts";
 import { loadCliConfig } from "./setup.ts";
 
 const help = `Usage: soulbot worker [--concurrency N]
@@ -56,6 +56,7 @@ export const command: Command = {
     const { config, files, log } = await loadCliConfig(io, ["BOT_TOKEN"], metrics.observeLog);
     requireServerDatabase(config.database, "soulbot worker");
     log.info(`✅ Config loaded: ${configLine(config, files)}`);
+    warnWithoutModel(config.openai, log);
     const stop = new AbortController();
     io.shutdown.then((sig) => stop.abort(sig));
     try {

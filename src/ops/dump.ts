@@ -254,6 +254,22 @@ export async function tableCounts(db: Queryable): Promise<Record<string, number>
   return out;
 }
 
+/**
+ * Tables the program fills by itself, with or without a single user: the migrations' record, the
+ * metrics' daily totals (flushed every minute) and the housekeeping jobs' leases. A database with
+ * rows only there — what a fresh deploy has a minute after it starts — holds no one's data.
+ */
+export const BOOKKEEPING_TABLES: ReadonlySet<string> = new Set([
+  "schema_migrations",
+  "metric_day",
+  "job_leases",
+]);
+
+/** The tables holding rows other than the program's own bookkeeping, with their counts. */
+export function dataTables(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts).filter(([t, n]) => n > 0 && !BOOKKEEPING_TABLES.has(t));
+}
+
 /** Whether any public table holds a row. */
 export async function hasData(db: Queryable): Promise<boolean> {
   const counts = await tableCounts(db);

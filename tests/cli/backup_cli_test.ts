@@ -119,3 +119,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "restore after a fresh deploy: the program's own bookkeeping rows are not data (PostgreSQL)",
+  ignore: !serverUrl(),
+  async fn() {
+    await using db = await freshDb();
+    const dir = await Deno.makeTempDir({ prefix: "soulbot_cli_backup_" });
+    const env = { DATABASE_URL: db.url!, BACKUP_DIR: dir };
+    try {
+      await db.query("INSERT INTO users (id, first_name) VALUES (1, 'Алиса')");
+      assert.equal((await runSoulbot(["backup"], env)).code, 0);
+      // Deployed anew: an empty database, then what the bot and api write within a minute.
+      await db.query("DELETE FROM users");
+      await db.query(
+        `INSERT INTO metric_day (date, service, name, value) VALUES (current_date, 'bot', 'x', 1)`,
+      );
+      await db.query(
+        `INSERT INTO job_leases (name, owner, until) VALUES ('housekeeping:prune', 'h:1:a', now())`,
+      );
+      const restored = await runSoulbot(["restore", "--latest"], env);
+      assert.equal(restored.code, 0, show(restored));
+      assert.doesNotMatch(restored.stdout, /Safety backup/);
+      const rows = await db.query<{ id: number }>("SELECT id FROM users");
+      assert.deepEqual(rows.map((r) => r.id), [1]);
+      // Any other row is data: refused without --force, naming the table and only it.
+      await db.query(`INSERT INTO aiogram_states (key, data) VALUES ('1:1', '{}')`);
+      const refused = await runSoulbot(["restore", "--latest"], env);
+      assert.equal(refused.code, 1, show(refused));
+      assert.match(refused.stderr, /holds data \(aiogram_states: 1, users: 1\).*--force/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

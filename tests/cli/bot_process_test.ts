@@ -1,8 +1,9 @@
-// The real `soulbot bot` process against a local fake Bot API: four ✅ start-up lines, per-chat
-// order, a redelivered update ignored, a dropped database connection survived, a clean stop on
-// SIGTERM, nothing lost or answered twice when the process is killed with updates in hand, an
-// answer cut off by SIGKILL finished after the restart in the message the user saw half-written,
-// and a clear exit when another instance polls with the same token.
+// The real `soulbot bot` process against a local fake Bot API: four ✅ start-up lines (and one
+// warning without OPENAI_API_KEY), per-chat order, a redelivered update ignored, a dropped
+// database connection survived, a clean stop on SIGTERM, nothing lost or answered twice when the
+// process is killed with updates in hand, an answer cut off by SIGKILL finished after the restart
+// in the message the user saw half-written, and a clear exit when another instance polls with the
+// same token.
 
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -40,6 +41,10 @@ Deno.test("bot process: start-up lines, order per chat, redelivery, dropped conn
   assert.match(ok[1]!, /^✅ Database connected/);
   assert.match(ok[2]!, /^✅ Migrations up to date/);
   assert.ok(api.calls.some((c) => c.method === "setMyCommands"));
+  // No OPENAI_API_KEY: said once, at start-up, with what to set.
+  const noKey = bot.lines.filter((l) => l.startsWith("WARN OPENAI_API_KEY is not set"));
+  assert.equal(noKey.length, 1, bot.lines.join("\n"));
+  assert.match(noKey[0]!, /«модель сейчас недоступна».*Set OPENAI_API_KEY/);
 
   const u = new Updates();
   const first = u.command(ALICE, "/start");
@@ -146,6 +151,7 @@ Deno.test("bot process: killed mid-answer, restarted: the answer is finished in 
   };
   const first = startBot(env, api.apiRoot);
   await first.waitForLine(/^✅ Bot authorised as @soulnear_test_bot and polling/, 60_000);
+  assert.ok(!first.lines.some((l) => l.includes("OPENAI_API_KEY")), "a key: no warning");
   const u = new Updates();
   const sent = () => api.calls.filter((c) => c.method === "sendMessage:done");
   api.push(u.command(ALICE, "/start"));
