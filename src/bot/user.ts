@@ -14,21 +14,20 @@ import {
   type KnownUser,
   readUserAndState,
   setBlocked,
-  type StoredStyle,
   touchUser,
   type UserRecord,
 } from "../users/users.ts";
 import type { Clocked } from "./nav.ts";
 import { flagsFor } from "../flags.ts";
 import type { Queryable } from "../db/db.ts";
-import { getStyle, styleFrom } from "../style/settings.ts";
+import { getStyle, type StyleColumns, styleFrom } from "../style/settings.ts";
 import type { Style } from "../style/style.ts";
 import type { StateStash } from "./state_storage.ts";
 
 type UserDeps = Clocked & Pick<BotServices, "flags" | "tally">;
 
 /** What prefetch read for an update: the record (null: a new user) and the style as stored. */
-const prefetched = new WeakMap<object, { user: KnownUser | null; style?: StoredStyle }>();
+const prefetched = new WeakMap<object, { user: KnownUser | null; style?: StyleColumns }>();
 
 /**
  * Reads the user's record and the chat's dialog state in one statement, for loadUser and the

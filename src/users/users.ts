@@ -2,6 +2,7 @@
 // the onboarding answers (consent, name, age, gender) written as soon as each is given.
 
 import type { Queryable } from "../db/db.ts";
+import type { StyleColumns } from "../style/settings.ts";
 
 export type Gender = "female" | "male";
 
@@ -78,13 +79,6 @@ export interface KnownUser extends UserRecord {
   language_code: string | null;
 }
 
-/** user_settings' style columns as stored, unchecked (src/style/settings.ts reads them). */
-export interface StoredStyle {
-  tone: unknown;
-  personality: unknown;
-  length: unknown;
-}
-
 /**
  * The user's record (undefined for a new user), the chat's dialog state (undefined: none) and the
  * user's answer style as stored (undefined: never chosen), in one statement: the read every update
@@ -94,7 +88,7 @@ export async function readUserAndState(
   db: Queryable,
   id: number,
   stateKey: string,
-): Promise<{ user?: KnownUser; state?: unknown; style?: StoredStyle }> {
+): Promise<{ user?: KnownUser; state?: unknown; style?: StyleColumns }> {
   const [row] = await db.query<
     KnownUser & { state: unknown; has_style: boolean } & StyleAs
   >(
