@@ -42,6 +42,8 @@ export interface FakeBotApi extends AsyncDisposable {
 }
 
 export interface FakeBotApiOptions {
+  /** Address to listen on (default 127.0.0.1; the Docker stage serves containers on the host's). */
+  hostname?: string;
   replyDelayMs?: (text: string) => number;
   rejectToken?: boolean;
   /** Whether message drafts are accepted (default yes); refused, the bot streams by edits. */
@@ -91,7 +93,8 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
   };
   const notify = () => [...waiters].forEach((w) => w());
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+  const hostname = opts.hostname ?? "127.0.0.1";
+  const server = Deno.serve({ hostname, port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
     const method = path.split("/").pop() ?? "";
     const token = /^\/bot([^/]+)\//.exec(path)?.[1];
@@ -215,7 +218,7 @@ export function startFakeBotApi(opts: FakeBotApiOptions = {}): FakeBotApi {
   const redelivered = new Set<Update>();
   const addr = server.addr as Deno.NetAddr;
   const api: FakeBotApi = {
-    apiRoot: `http://127.0.0.1:${addr.port}`,
+    apiRoot: `http://${hostname}:${addr.port}`,
     calls,
     tokens,
     served,

@@ -44,8 +44,10 @@ export interface RecordedRequest {
 }
 
 export interface OpenAiMockOptions {
-  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  /** Port on `hostname`; 0 (default) picks a free one. */
   port?: number;
+  /** Address to listen on (default 127.0.0.1; the Docker stage serves containers on the host's). */
+  hostname?: string;
   /** Default embedding size when the request has no `dimensions` (default 8). */
   embeddingDimensions?: number;
   /** Text of unscripted chat/responses answers (default "mock reply"). */
@@ -240,8 +242,9 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
     return answer(route, body, scripted);
   }
 
+  const hostname = opts.hostname ?? "127.0.0.1";
   const server = Deno.serve({
-    hostname: "127.0.0.1",
+    hostname,
     port: opts.port ?? 0,
     onListen: () => {},
   }, handle);
@@ -252,7 +255,7 @@ export function startOpenAiMock(opts: OpenAiMockOptions = {}): Promise<OpenAiMoc
   };
 
   return Promise.resolve({
-    baseUrl: `http://127.0.0.1:${server.addr.port}/v1`,
+    baseUrl: `http://${hostname}:${server.addr.port}/v1`,
     requests,
     get unscripted() {
       return unscripted;
