@@ -9,427 +9,29 @@
 // Environment: SOULNEAR_DOCKER_CACHE (saved base images; default /var/cache/soulnear-docker),
 // SOULNEAR_BUILD_CA (a PEM file to trust while the image's build downloads packages).
 
-import { startFakeBotApi } from "../harness/fake_bot_api.ts";
-import { startOpenAiMock } from "../harness/openai_mock.ts";
-import { ALICE, BOB, TEST_TOKEN } from "../harness/telegram.ts";
-import { CONFIG_FILES, programFiles } from "../../tools/runtime_files.ts";
-import { baseImageNames, provideBaseImages } from "./base_images.ts";
-import { chat } from "./chat.ts";
+import { deployChecks } from "./deploy_checks.ts";
 import { cannotRun, type Engine, EngineUnavailable, startEngine } from "./engine.ts";
-import {
-  containerState,
-  hostAddress,
-  prepareProject,
-  type Project,
-  sql,
-  writeEnvProd,
-} from "./project.ts";
-import { CommandFailed, must, q, sh, tail, waitUntil } from "./sh.ts";
-
-/** The whole stage's limit: checks not started by then fail, and the clean-up still runs. */
-const STAGE_LIMIT_MS = 14 * 60_000;
-const CACHE = Deno.env.get("SOULNEAR_DOCKER_CACHE") ?? "/var/cache/soulnear-docker";
-
-interface Result {
-  name: string;
-  ok: boolean;
-  ms: number;
-}
-
-const results: Result[] = [];
-const stageStarted = performance.now();
-let stopAll = false;
-
-function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/**
- * Runs one check: ✅ or ❌ with its time and what it found. A failed `gate` check stops the
- * checks after it (they are counted as failed, not run); the clean-up runs regardless.
- */
-async function check(
-  name: string,
-  fn: () => Promise<string | string[] | void>,
-  opts: { gate?: boolean; onFailure?: () => Promise<string> } = {},
-): Promise<boolean> {
-  if (stopAll || performance.now() - stageStarted > STAGE_LIMIT_MS) {
-    const why = stopAll ? "an earlier check failed" : "the stage ran out of its 14 minutes";
-    console.log(`❌ ${name}: not run (${why})`);
-    results.push({ name, ok: false, ms: 0 });
-    return false;
-  }
-  const started = performance.now();
-  try {
-    const found = await fn();
-    const ms = performance.now() - started;
-    console.log(`✅ ${name} (${secs(ms)})`);
-    for (const line of [found ?? []].flat()) if (line) console.log(`   ${line}`);
-    results.push({ name, ok: true, ms });
-    return true;
-  } catch (err) {
-    const ms = performance.now() - started;
-    const message = err instanceof Error ? err.message : String(err);
-    console.log(`❌ ${name} (${secs(ms)}): ${message.split("\n").join("\n   ")}`);
-    if (opts.onFailure) {
-      const more = await opts.onFailure().catch((e) => `(no diagnostics: ${e})`);
-      console.log(`   ${more.trimEnd().split("\n").join("\n   ")}`);
-    }
-    results.push({ name, ok: false, ms });
-    if (opts.gate) stopAll = true;
-    return false;
-  }
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** make in the project, as the operator types it. */
-function make(p: Project, args: string, timeoutMs = 300_000, input?: string) {
-  return sh(`make ${args}`, { cwd: p.dir, env: p.env, timeoutMs, input });
-}
-
-async function makeOk(p: Project, args: string, timeoutMs = 300_000): Promise<string> {
-  const r = await make(p, args, timeoutMs);
-  if (r.code !== 0) throw new CommandFailed(`make ${args}`, r);
-  return r.out;
-}
-
-/** The ✅ line of `make restore`. */
-function restored(out: string): string[] {
-  return out.split("\n").filter((l) => l.startsWith("✅ Restored"));
-}
-
-async function users(p: Project): Promise<number> {
-  return Number(await sql(p, "SELECT count(*) FROM users"));
-}
-
-async function waitHealthy(p: Project, names: string[], timeoutMs: number): Promise<void> {
-  const states = async () =>
-    Object.fromEntries(
-      await Promise.all(names.map(async (n) => [n, await containerState(p, n, true)])),
-    );
-  const ok = await waitUntil(
-    async () => Object.values(await states()).every((s) => s === "healthy"),
-    timeoutMs,
-  );
-  if (!ok) {
-    throw new Error(`not healthy within ${timeoutMs / 1000} s: ${JSON.stringify(await states())}`);
-  }
-}
-
-/** What an operator would look at when something fails: the services and their last lines. */
-async function diagnostics(p: Project): Promise<string> {
-  const ps = await sh("docker-compose ps", { cwd: p.dir, env: p.env, timeoutMs: 30_000 });
-  const logs = await sh("docker-compose logs --no-color --tail=25", {
-    cwd: p.dir,
-    env: p.env,
-    timeoutMs: 30_000,
-  });
-  return `${ps.out.trimEnd()}\n${tail(logs.out, 60)}`;
-}
-
-async function stage(work: string, engine: Engine): Promise<void> {
-  const dockerEnv = { PATH: Deno.env.get("PATH") ?? "", DOCKER_HOST: engine.host };
-  await check("base images: pulled, or built here and cached", async () => {
-    const names = await baseImageNames();
-    const provided = await provideBaseImages(names, dockerEnv, `${work}/images`, CACHE);
-    return provided.map((i) => `${i.name}: ${i.how} (${secs(i.ms)})`);
-  }, { gate: true });
-
-  const host = await hostAddress();
-  await using telegram = startFakeBotApi({ hostname: host });
-  await using openai = await startOpenAiMock({ hostname: host });
-  const p = await prepareProject(`${work}/soulnear`, engine.host, `soulnear-ci-${Deno.pid}`);
-  const envProd = {
-    telegramApiRoot: telegram.apiRoot,
-    openaiBaseUrl: openai.baseUrl,
-    botToken: TEST_TOKEN,
-  };
-  const more = { onFailure: () => diagnostics(p) };
-
-  await check(
-    "make setup; validate-env.sh refuses an empty POSTGRES_PASSWORD, passes the filled file",
-    async () => {
-      const setup = await makeOk(p, "setup", 30_000);
-      assert(/Created \.env\.prod/.test(setup), `make setup: ${setup}`);
-      await writeEnvProd(p.dir, { ...envProd, postgresPassword: "" });
-      const refused = await sh("./validate-env.sh", { cwd: p.dir, env: p.env, timeoutMs: 60_000 });
-      assert(
-        refused.code === 1 && /POSTGRES_PASSWORD is empty/.test(refused.out),
-        `an empty password passed:\n${refused.out}`,
-      );
-      const password = [...crypto.getRandomValues(new Uint8Array(12))].map((b) =>
-        b.toString(16).padStart(2, "0")
-      ).join("");
-      await writeEnvProd(p.dir, { ...envProd, postgresPassword: password });
-      const passed = await sh("./validate-env.sh", { cwd: p.dir, env: p.env, timeoutMs: 60_000 });
-      assert(passed.code === 0, `the filled .env.prod was refused:\n${passed.out}`);
-      return passed.out.split("\n").filter((l) => l.startsWith("──"));
-    },
-    { gate: true },
-  );
-
-  await check(
-    "make rebuild: the image (launcher variant) is built and the services start",
-    async () => {
-      await makeOk(p, "rebuild", 600_000);
-      const size = await must("docker image inspect -f '{{.Size}}' soulnear:latest", {
-        env: p.env,
-        timeoutMs: 30_000,
-      });
-      return `soulnear:latest, ${Math.round(Number(size) / 2 ** 20)} MiB`;
-    },
-    { gate: true, ...more },
-  );
-
-  await check(
-    "the image holds exactly the program's files (runtime_files.json), which the compiled variant embeds",
-    async () => {
-      const inImage = (await must(
-        `docker run --rm --network none --entrypoint sh soulnear:latest -c ` +
-          q(`cd /opt/soulbot && find . -type f -not -path './node_modules/*' | sed 's#^./##' | sort`),
-        { env: p.env, timeoutMs: 60_000 },
-      )).trim().split("\n");
-      const listed = [...(await programFiles()).all, ...CONFIG_FILES].sort();
-      const missing = listed.filter((f) => !inImage.includes(f));
-      const extra = inImage.filter((f) => !listed.includes(f));
-      assert(
-        !missing.length && !extra.length,
-        `missing: ${missing.join(", ")}; extra: ${extra.join(", ")}`,
-      );
-      return `${inImage.length} files: main.ts's modules, the listed data, deno.json and deno.lock`;
-    },
-  );
-
-  await check("postgres healthy", () => waitHealthy(p, ["soulnear_postgres"], 90_000), {
-    gate: true,
-    ...more,
-  });
-
-  await check(
-    "bot and api healthy",
-    () => waitHealthy(p, ["soulnear_bot", "soulnear_api"], 150_000),
-    {
-      gate: true,
-      ...more,
-    },
-  );
-
-  await check(
-    "the bot's start-up lines: ✅ in JSON (make logs-bot), no ERROR; make logs-bot | head -50 returns",
-    async () => {
-      const out = await makeOk(p, "logs-bot N=all", 60_000);
-      // docker-compose v1 heads its output with "Attaching to …"; every line after is the bot's.
-      const lines = out.split("\n").filter((l) => l && !l.startsWith("Attaching to "));
-      const parsed = lines.map((l) => {
-        try {
-          return JSON.parse(l) as { level?: string; msg?: string };
-        } catch {
-          throw new Error(`not a JSON line: ${l}`);
-        }
-      });
-      const ok = parsed.filter((l) => l.msg?.startsWith("✅"));
-      for (
-        const start of [
-          "✅ Config loaded",
-          "✅ Database connected",
-          "✅ Migrations up to date",
-          "✅ Metrics on",
-          "✅ Bot authorised as",
-        ]
-      ) {
-        const line = ok.find((l) => l.msg!.startsWith(start));
-        assert(line?.level === "INFO", `no "${start}" line at INFO in:\n${tail(out, 20)}`);
-      }
-      const errors = parsed.filter((l) => l.level === "ERROR");
-      assert(!errors.length, `ERROR lines:\n${errors.map((e) => JSON.stringify(e)).join("\n")}`);
-      const head = await sh("make logs-bot | head -50", {
-        cwd: p.dir,
-        env: p.env,
-        timeoutMs: 60_000,
-      });
-      assert(
-        head.code === 0 && head.out.includes("✅ Bot authorised"),
-        `make logs-bot | head -50:\n${head.out}`,
-      );
-      const api = await makeOk(p, "logs-api", 60_000);
-      assert(
-        api.split("\n").some((l) =>
-          /"level":"INFO","msg":"api request".*"path":"\/health"/.test(l)
-        ),
-        `no /health request at INFO in make logs-api:\n${tail(api, 10)}`,
-      );
-      return ok.map((l) => l.msg!.slice(0, 90));
-    },
-    more,
-  );
-
-  await check(
-    "a chat answered end to end: Bot API emulator → bot container → OpenAI mock → the chat",
-    async () => {
-      const reply = await chat(telegram, openai, ALICE);
-      return `answered «${reply}»; users in the database: ${await users(p)}`;
-    },
-    more,
-  );
-
-  await check(
-    "make health (compose ps, the api's /health, soulbot smoke in the bot container)",
-    async () => {
-      const out = await makeOk(p, "health", 120_000);
-      assert(/"status":"ok"/.test(out), `no healthy /health in:\n${out}`);
-      assert(!/❌/.test(out) && /✅/.test(out), `smoke:\n${out}`);
-      return out.split("\n").filter((l) => l.startsWith("✅")).map((l) => l.slice(0, 90));
-    },
-    more,
-  );
-
-  await check("make stats, make ps, make logs N=20, make restart-bot", async () => {
-    const stats = await makeOk(p, "stats", 120_000);
-    await makeOk(p, "ps", 60_000);
-    await makeOk(p, "logs N=20", 60_000);
-    const restarted = performance.now();
-    await makeOk(p, "restart-bot", 120_000);
-    await waitHealthy(p, ["soulnear_bot"], 120_000);
-    return [
-      ...stats.split("\n").filter((l) => l.startsWith("SoulNear stats")),
-      `the bot healthy again ${secs(performance.now() - restarted)} after make restart-bot`,
-    ];
-  }, more);
-
-  await check(
-    "make backup, a second user, then make restore FORCE=1: the backup's data again",
-    async () => {
-      const backup = await makeOk(p, "backup", 120_000);
-      const file = /✅ Backup saved: \/app\/(backups\/backup_\S+\.sql)/.exec(backup)?.[1];
-      assert(file, `no backup line in:\n${backup}`);
-      const text = await Deno.readTextFile(`${p.dir}/${file}`);
-      assert(text.trimEnd().endsWith("-- end of backup"), `${file} is not whole`);
-      const before = await users(p);
-      await chat(telegram, openai, BOB);
-      assert(await users(p) === before + 1, "the second user was stored");
-      const restore = await makeOk(p, "restore FORCE=1", 180_000);
-      assert(/Safety backup of the current data/.test(restore), `no safety backup:\n${restore}`);
-      assert(
-        await users(p) === before,
-        `users after the restore: ${await users(p)}, in the backup: ${before}`,
-      );
-      for (const c of ["soulnear_bot", "soulnear_api"]) {
-        assert(await containerState(p, c) === "running", `${c} is not running after make restore`);
-      }
-      return [`${file} (${(text.length / 1024).toFixed(1)} KiB)`, ...restored(restore)];
-    },
-    more,
-  );
-
-  await check(
-    "scripts/safe_redeploy.sh: a verified backup, rebuilt, restarted, healthy, smoke; data kept",
-    async () => {
-      const before = await users(p);
-      const r = await sh("./scripts/safe_redeploy.sh --no-pull", {
-        cwd: p.dir,
-        env: p.env,
-        timeoutMs: 420_000,
-      });
-      if (r.code !== 0) throw new CommandFailed("./scripts/safe_redeploy.sh --no-pull", r);
-      assert(/✅ Backup verified/.test(r.out) && /✅ Deployed/.test(r.out), tail(r.out, 20));
-      assert(await users(p) === before, `users: ${before} before, ${await users(p)} after`);
-      return `${before} user(s) kept; ${
-        r.out.split("\n").filter((l) => l.startsWith("==>")).length
-      } steps`;
-    },
-    more,
-  );
-
-  await check(
-    "echo DELETE | safe_redeploy.sh --clean: wiped after a backup; make restore needs no FORCE on the new database",
-    async () => {
-      const before = await users(p);
-      const r = await sh("echo DELETE | ./scripts/safe_redeploy.sh --clean --no-pull", {
-        cwd: p.dir,
-        env: p.env,
-        timeoutMs: 420_000,
-      });
-      if (r.code !== 0) {
-        throw new CommandFailed("echo DELETE | ./scripts/safe_redeploy.sh --clean --no-pull", r);
-      }
-      assert(await users(p) === 0, "the database was not wiped");
-      const restore = await makeOk(p, "restore", 180_000);
-      assert(
-        await users(p) === before,
-        `users after make restore: ${await users(p)}, before: ${before}`,
-      );
-      assert(!/Safety backup/.test(restore), "the new database's own rows were taken for data");
-      return restored(restore);
-    },
-    more,
-  );
-
-  await check("safe_redeploy.sh --clean --yes-delete-data: wiped without a question", async () => {
-    const r = await sh("./scripts/safe_redeploy.sh --clean --yes-delete-data --no-pull", {
-      cwd: p.dir,
-      env: p.env,
-      timeoutMs: 420_000,
-    });
-    if (r.code !== 0) {
-      throw new CommandFailed("./scripts/safe_redeploy.sh --clean --yes-delete-data", r);
-    }
-    assert(!/Type DELETE/.test(r.out), "it asked");
-    assert(await users(p) === 0, "the database was not wiped");
-    const backups = [...Deno.readDirSync(`${p.dir}/backups`)].filter((e) =>
-      e.name.startsWith("backup_")
-    );
-    return `${backups.length} backups in ./backups`;
-  }, more);
-
-  await check("make restore, make down, make up: stopped, then back with the data", async () => {
-    await makeOk(p, "restore", 180_000);
-    const before = await users(p);
-    assert(before > 0, "make restore brought no user back");
-    await makeOk(p, "down", 120_000);
-    const running = await must("docker ps -q", { env: p.env, timeoutMs: 30_000 });
-    assert(running.trim() === "", `still running after make down: ${running}`);
-    const volumes = await must("docker volume ls -q", { env: p.env, timeoutMs: 30_000 });
-    assert(volumes.includes("postgres_data"), `volumes after make down: ${volumes}`);
-    await makeOk(p, "up", 180_000);
-    await waitHealthy(p, ["soulnear_postgres"], 90_000);
-    assert(await users(p) === before, `users after make up: ${await users(p)}, before: ${before}`);
-    await makeOk(p, "down", 120_000);
-    return `${before} user(s) kept across make down and make up`;
-  }, more);
-
-  await check("clean-up: containers and volumes of the project removed", async () => {
-    await must("docker-compose down -v --remove-orphans", {
-      cwd: p.dir,
-      env: p.env,
-      timeoutMs: 120_000,
-    });
-    const left = await must("docker ps -aq; docker volume ls -q", {
-      env: p.env,
-      timeoutMs: 30_000,
-    });
-    assert(left.trim() === "", `left: ${left}`);
-  });
-}
+import { Checks, secs } from "./report.ts";
+import { sh } from "./sh.ts";
 
 async function main(): Promise<number> {
   console.log("Docker stage: the deployment run for real (tests/docker/run.ts)");
+  const c = new Checks();
   const why = await cannotRun();
-  if (why) return summary(why);
+  if (why) return c.summary(why);
   const work = await Deno.makeTempDir({ prefix: "soulnear-docker-" });
   let engine: Engine | undefined;
-  const stop = async () => {
+  const stop = async (): Promise<string[]> => {
     const e = engine;
     engine = undefined;
-    if (!e) return;
+    if (!e) return [];
     await sh("docker ps -aq | xargs -r docker rm -f -v", {
       env: { PATH: Deno.env.get("PATH") ?? "", DOCKER_HOST: e.host },
       timeoutMs: 120_000,
     });
-    for (const line of await e.stop()) console.log(`   ${line}`);
+    const notes = await e.stop();
     await Deno.remove(work, { recursive: true }).catch(() => {});
+    return notes;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => stop().finally(() => Deno.exit(130)));
@@ -441,48 +43,35 @@ async function main(): Promise<number> {
     } catch (err) {
       await Deno.remove(work, { recursive: true }).catch(() => {});
       if (err instanceof EngineUnavailable) {
-        return summary(`no Docker engine could start: ${err.message}`);
+        return c.summary(`no Docker engine could start: ${err.message}`);
       }
       throw err;
     }
-    console.log(
-      `✅ Docker engine started: ${engine.host}, networks from ${engine.pool} (${
-        secs(performance.now() - started)
-      })`,
-    );
-    results.push({ name: "engine", ok: true, ms: performance.now() - started });
-    await Deno.mkdir(`${work}/images`, { recursive: true });
-    await stage(work, engine);
-  } finally {
-    const started = performance.now();
     const e = engine;
-    await stop();
+    await c.check("a Docker engine of its own started", () =>
+      Promise.resolve(
+        `${e.host}, networks from ${e.pool} (${secs(performance.now() - started)} to answer)`,
+      ));
+    await Deno.mkdir(`${work}/images`, { recursive: true });
+    await deployChecks(c, work, engine);
+  } finally {
+    const e = engine;
     if (e) {
-      const mounts = (await Deno.readTextFile("/proc/self/mounts")).includes(work);
-      const alive = (await sh(`kill -0 ${e.pid}`)).code === 0;
-      const ok = !mounts && !alive;
-      console.log(
-        `${ok ? "✅" : "❌"} the engine stopped, its mounts and network removed (${
-          secs(performance.now() - started)
-        })`,
-      );
-      results.push({ name: "engine removed", ok, ms: performance.now() - started });
+      await c.check("the engine stopped, its mounts and network removed", async () => {
+        const notes = await stop();
+        const mounts = (await Deno.readTextFile("/proc/self/mounts")).includes(work);
+        const alive = (await sh(`kill -0 ${e.pid}`)).code === 0;
+        const prefix = e.pool.replace(/0\.0\/16$/, "");
+        const bridges = (await sh("ip -4 -o addr show")).out.includes(` ${prefix}`);
+        const left = [mounts && "mounts", alive && "dockerd", bridges && "a bridge"].filter(
+          Boolean,
+        );
+        if (left.length) throw new Error(`left behind: ${left.join(", ")}`);
+        return notes;
+      });
     }
   }
-  return summary();
-}
-
-function summary(skipped?: string): number {
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
-  const total = secs(performance.now() - stageStarted);
-  if (skipped) {
-    console.log(`⏭  Docker stage skipped: ${skipped}`);
-    console.log(`Docker stage: 0 passed, 0 failed, 1 skipped (${total})`);
-    return 0;
-  }
-  console.log(`Docker stage: ${passed} passed, ${failed} failed (${total})`);
-  return failed ? 1 : 0;
+  return c.summary();
 }
 
 if (import.meta.main) Deno.exit(await main());
