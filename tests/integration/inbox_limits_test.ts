@@ -65,7 +65,9 @@ Deno.test({
     await using openai = await startOpenAiMock();
     await using t = await startTestBot({
       openaiBaseUrl: openai.baseUrl,
-      worker: { timeoutMs: 500 },
+      // Long enough for the second run to answer on a busy machine (at 500 ms it was itself
+      // given up on once in CI: attempts 2), far below the first call's 30 s.
+      worker: { timeoutMs: 2_000 },
     });
     const u = new Updates();
     await onboard(t, u, "/helper");
